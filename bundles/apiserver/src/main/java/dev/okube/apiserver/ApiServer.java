@@ -1,0 +1,121 @@
+package dev.okube.apiserver;
+
+import dev.okube.api.health.HealthCheck;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import org.eclipse.jetty.http.pathmap.ServletPathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.server.handler.PathMappingsHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The apiserver's HTTP front: one Jetty server built from core handlers (no servlet layer), and the
+ * admin kubeconfig that points at it.
+ */
+@Component(immediate = true, configurationPid = ApiServer.PID)
+@Designate(ocd = ApiServer.Config.class)
+public final class ApiServer {
+    static final String PID = "dev.okube.apiserver";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+    @ObjectClassDefinition(name = "okube apiserver", description = "The Kubernetes API server of okube")
+    public @interface Config {
+        @AttributeDefinition(description = "Address to listen on; 0.0.0.0 for every interface")
+        String bind_address() default "127.0.0.1";
+
+        @AttributeDefinition(description = "Port of the Kubernetes API")
+        int port() default 6443;
+
+        @AttributeDefinition(description = "Host written into the admin kubeconfig; empty means the bind "
+                + "address, or 127.0.0.1 when binding every interface")
+        String advertise_address() default "";
+
+        @AttributeDefinition(description = "Directory of okube's runtime state; empty means ${karaf.data}/okube")
+        String data_dir() default "";
+
+        @AttributeDefinition(description = "Most request-handling threads")
+        int max_threads() default 200;
+    }
+
+    private final HealthEndpoints health = new HealthEndpoints();
+    private final Server server;
+
+    @Activate
+    public ApiServer(Config config) throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(config.max_threads(), 4);
+        threads.setName("okube-apiserver");
+        server = new Server(threads);
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost(config.bind_address());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        PathMappingsHandler routes = new PathMappingsHandler();
+        routes.addMapping(new ServletPathSpec("/version"), new VersionHandler());
+        for (HealthEndpoints.Endpoint endpoint : HealthEndpoints.Endpoint.values()) {
+            routes.addMapping(new ServletPathSpec("/" + endpoint.path() + "/*"), new HealthHandler(health, endpoint));
+        }
+        server.setHandler(new ContextHandler(new Handler.Sequence(routes, new NotFoundHandler()), "/"));
+        server.start();
+
+        int port = connector.getLocalPort();
+        String url = "http://" + advertisedHost(config) + ":" + port;
+        Path kubeconfig = dataDir(config).resolve("admin.kubeconfig");
+        try {
+            Kubeconfig.writeAdmin(kubeconfig, url);
+        } catch (IOException e) {
+            server.stop();
+            throw new UncheckedIOException("cannot write " + kubeconfig, e);
+        }
+        LOG.info("okube apiserver serving on {}; admin kubeconfig at {}", url, kubeconfig);
+    }
+
+    @Deactivate
+    void stop() throws Exception {
+        // Fail /readyz first, so load balancers stop sending before the port closes (as upstream).
+        health.shuttingDown();
+        server.stop();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addHealthCheck(HealthCheck check) {
+        health.add(check);
+    }
+
+    void removeHealthCheck(HealthCheck check) {
+        health.remove(check);
+    }
+
+    static Path dataDir(Config config) {
+        if (!config.data_dir().isBlank()) {
+            return Paths.get(config.data_dir());
+        }
+        return Paths.get(System.getProperty("karaf.data", "data"), "okube");
+    }
+
+    private static String advertisedHost(Config config) {
+        if (!config.advertise_address().isBlank()) {
+            return config.advertise_address();
+        }
+        String bind = config.bind_address();
+        return bind.isBlank() || bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.okube.apiserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.annotation.Annotation;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Starts the real Jetty front on a free port and talks HTTP to it. */
+class ApiServerTest {
+    @TempDir
+    Path data;
+    private ApiServer server;
+    private String base;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = new ApiServer(config(data));
+        String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
+        Matcher m = Pattern.compile("server: (http://\\S+)").matcher(kubeconfig);
+        assertTrue(m.find(), kubeconfig);
+        base = m.group(1);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        server.stop();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void versionReportsKubernetes132() throws Exception {
+        HttpResponse<String> r = get("/version?timeout=32s");
+        assertEquals(200, r.statusCode());
+        assertEquals("application/json", r.headers().firstValue("content-type").orElseThrow());
+        assertTrue(r.body().startsWith("{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0+okube\""), r.body());
+    }
+
+    @Test
+    void healthEndpointsAndSubPaths() throws Exception {
+        assertEquals("ok", get("/readyz").body());
+        assertEquals("ok", get("/livez").body());
+        assertEquals("ok", get("/healthz").body());
+        assertEquals("ok", get("/readyz/ping").body());
+        assertTrue(get("/readyz?verbose").body().endsWith("readyz check passed\n"));
+        HttpResponse<String> none = get("/readyz/nosuch");
+        assertEquals(404, none.statusCode(), none.body());
+    }
+
+    @Test
+    void unknownPathsAreNotFoundStatuses() throws Exception {
+        HttpResponse<String> r = get("/api/v1/nosuch");
+        assertEquals(404, r.statusCode());
+        assertTrue(r.body().contains("\"reason\":\"NotFound\""), r.body());
+    }
+
+    @Test
+    void kubeconfigIsPrivateToTheOwner() throws Exception {
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(data.resolve("admin.kubeconfig"))));
+    }
+
+    static ApiServer.Config config(Path data) {
+        return new ApiServer.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return ApiServer.Config.class;
+            }
+
+            @Override
+            public String bind_address() {
+                return "127.0.0.1";
+            }
+
+            @Override
+            public int port() {
+                return 0;
+            }
+
+            @Override
+            public String advertise_address() {
+                return "";
+            }
+
+            @Override
+            public String data_dir() {
+                return data.toString();
+            }
+
+            @Override
+            public int max_threads() {
+                return 16;
+            }
+        };
+    }
+}
