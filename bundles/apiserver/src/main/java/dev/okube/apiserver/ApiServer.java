@@ -1,6 +1,7 @@
 package dev.okube.apiserver;
 
 import dev.okube.api.health.HealthCheck;
+import dev.okube.api.storage.KeyValueStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -55,10 +56,17 @@ public final class ApiServer {
     }
 
     private final HealthEndpoints health = new HealthEndpoints();
+    private final KeyValueStore store;
     private final Server server;
 
+    /**
+     * Only the apiserver touches storage. The store is a static, mandatory reference: whichever
+     * storage feature is installed provides it, and swapping the feature restarts the apiserver
+     * on the new backend.
+     */
     @Activate
-    public ApiServer(Config config) throws Exception {
+    public ApiServer(Config config, @Reference KeyValueStore store) throws Exception {
+        this.store = store;
         QueuedThreadPool threads = new QueuedThreadPool(config.max_threads(), 4);
         threads.setName("okube-apiserver");
         server = new Server(threads);
@@ -84,7 +92,7 @@ public final class ApiServer {
             server.stop();
             throw new UncheckedIOException("cannot write " + kubeconfig, e);
         }
-        LOG.info("okube apiserver serving on {}; admin kubeconfig at {}", url, kubeconfig);
+        LOG.info("okube apiserver serving on {} with the {} store; admin kubeconfig at {}", url, store.name(), kubeconfig);
     }
 
     @Deactivate

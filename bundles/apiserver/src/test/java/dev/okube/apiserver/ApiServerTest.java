@@ -3,6 +3,7 @@ package dev.okube.apiserver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.okube.storage.embedded.EmbeddedKeyValueStore;
 import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,13 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ApiServerTest {
     @TempDir
     Path data;
+    private EmbeddedKeyValueStore store;
     private ApiServer server;
     private String base;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        server = new ApiServer(config(data));
+        store = new EmbeddedKeyValueStore(storeConfig(data.resolve("storage")));
+        server = new ApiServer(config(data), store);
         String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
         Matcher m = Pattern.compile("server: (http://\\S+)").matcher(kubeconfig);
         assertTrue(m.find(), kubeconfig);
@@ -37,6 +40,7 @@ class ApiServerTest {
     @AfterEach
     void stop() throws Exception {
         server.stop();
+        store.deactivate();
     }
 
     private HttpResponse<String> get(String path) throws Exception {
@@ -73,6 +77,40 @@ class ApiServerTest {
     void kubeconfigIsPrivateToTheOwner() throws Exception {
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(data.resolve("admin.kubeconfig"))));
+    }
+
+    static EmbeddedKeyValueStore.Config storeConfig(Path dir) {
+        return new EmbeddedKeyValueStore.Config() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return EmbeddedKeyValueStore.Config.class;
+            }
+
+            @Override
+            public String dataDirectory() {
+                return dir.toString();
+            }
+
+            @Override
+            public boolean fsync() {
+                return false;
+            }
+
+            @Override
+            public int maxBatch() {
+                return 256;
+            }
+
+            @Override
+            public int cacheSizeMb() {
+                return 4;
+            }
+
+            @Override
+            public int progressNotifyIntervalSeconds() {
+                return 0;
+            }
+        };
     }
 
     static ApiServer.Config config(Path data) {

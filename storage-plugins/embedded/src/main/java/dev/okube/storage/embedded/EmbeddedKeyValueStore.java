@@ -64,7 +64,7 @@ public final class EmbeddedKeyValueStore implements KeyValueStore {
     }
 
     @Deactivate
-    void deactivate() {
+    public void deactivate() {
         store.close();
     }
 
