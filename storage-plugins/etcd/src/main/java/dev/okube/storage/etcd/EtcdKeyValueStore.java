@@ -112,6 +112,7 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final DirectExecutorService executor = new DirectExecutorService();
 
     @Activate
     public EtcdKeyValueStore(Config config) {
@@ -128,6 +129,7 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
                 // Fail fast with UNAVAILABLE while etcd is down instead of queueing every call until
                 // its deadline; reads are still retried by jetcd within the request timeout.
                 .waitForReady(false)
+                .executorService(executor)
                 .retryMaxDuration(settings.requestTimeout())
                 // etcd refuses pings more often than every 5 s (too_many_pings); 10 s still notices a
                 // dead peer well before the request timeouts pile up.
@@ -512,6 +514,7 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
         }
         scheduler.shutdownNow();
         client.close();
+        executor.shutdown();
     }
 
     /**
