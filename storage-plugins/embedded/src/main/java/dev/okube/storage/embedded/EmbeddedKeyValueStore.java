@@ -21,7 +21,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * The default storage backend as an OSGi service: a persistent, in-process store with etcd's semantics.
  * Installing this bundle (instead of the etcd one) is what selects it.
  */
-@Component(name = EmbeddedKeyValueStore.PID, configurationPid = EmbeddedKeyValueStore.PID, service = KeyValueStore.class)
+// Immediate: open the file at start, so a locked or damaged store shows in the log and /readyz at once.
+@Component(name = EmbeddedKeyValueStore.PID, configurationPid = EmbeddedKeyValueStore.PID, service = KeyValueStore.class,
+        immediate = true)
 @Designate(ocd = EmbeddedKeyValueStore.Config.class)
 public final class EmbeddedKeyValueStore implements KeyValueStore {
     static final String PID = "dev.okube.storage.embedded";

@@ -112,6 +112,10 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
                 // Only the writer thread stores, so an on-disk version never holds half a batch.
                 .autoCommitDisabled();
         this.mv = builder.open();
+        // MVStore keeps dead chunks 45 s by default in case the OS has not flushed them yet; every commit
+        // here is fsynced, so that only made the file balloon (4 GB after a minute of updates). Readers
+        // pin the versions they read (registerVersionUsage), so reuse cannot pull pages from under them.
+        mv.setRetentionTime(0);
         try {
             history = mv.openMap("history", new MVMap.Builder<Version, Rec>()
                     .keyType(Codecs.VersionType.INSTANCE).valueType(Codecs.RecType.INSTANCE));
@@ -172,6 +176,15 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
 
     private RangeResult readRange(String key, RangeOptions opts) {
         checkUsable();
+        MVStore.TxCounter pin = mv.registerVersionUsage();
+        try {
+            return readRangePinned(key, opts);
+        } finally {
+            mv.deregisterVersionUsage(pin);
+        }
+    }
+
+    private RangeResult readRangePinned(String key, RangeOptions opts) {
         long cur = committedRevision;
         long at = opts.revision() == 0 ? cur : opts.revision();
         if (at > cur) {
@@ -895,8 +908,17 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
             return key.startsWith(prefixString);
         }
 
-        /** Delivers (delivered, replayTo] from the log, in chunks. */
+        /** Delivers (delivered, replayTo] from the log, in chunks, with the versions it reads pinned. */
         private void replay() {
+            MVStore.TxCounter pin = mv.registerVersionUsage();
+            try {
+                replayPinned();
+            } finally {
+                mv.deregisterVersionUsage(pin);
+            }
+        }
+
+        private void replayPinned() {
             long expected = delivered + 1;
             List<WatchEvent> chunk = new ArrayList<>();
             Cursor<Long, byte[]> c = log.cursor(expected);

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * Child process of {@link CrashSafetyTest}: writes keys from 8 threads until it is killed and prints
+ * Child process of {@link CrashSafetyTest}: writes keys from 32 threads until it is killed and prints
  * each write once the store acknowledged it.
  */
 public final class CrashWriter {
@@ -17,7 +17,7 @@ public final class CrashWriter {
         System.out.println("READY END");
         System.out.flush();
         CountDownLatch never = new CountDownLatch(1);
-        for (int t = 0; t < 8; t++) {
+        for (int t = 0; t < 32; t++) {
             int id = t;
             Thread thread = new Thread(() -> {
                 for (int i = 0; ; i++) {
