@@ -11,8 +11,10 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -36,13 +38,23 @@ public final class EtcdProcess implements AutoCloseable {
     private final Path log;
     private final int clientPort;
     private final int peerPort;
+    private final Tls tls;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Thread reaper = new Thread(this::destroyNow, "etcd-process-reaper");
     private Process process;
     private boolean closed;
+    private long readyLinesBefore;
 
-    private EtcdProcess(String binary, Path root, int clientPort, int peerPort) {
+    /**
+     * Server-side TLS for the client port: etcd presents {@code certFile}/{@code keyFile} and accepts only
+     * clients whose certificate {@code caFile} signed.
+     */
+    public record Tls(Path caFile, Path certFile, Path keyFile) {
+    }
+
+    private EtcdProcess(String binary, Path root, int clientPort, int peerPort, Tls tls) {
         this.binary = binary;
+        this.tls = tls;
         this.root = root;
         this.dataDir = root.resolve("data");
         this.log = root.resolve("etcd.log");
@@ -52,10 +64,19 @@ public final class EtcdProcess implements AutoCloseable {
 
     /** Starts a fresh etcd and returns once it serves client requests. */
     public static EtcdProcess start() throws IOException {
+        return start(null);
+    }
+
+    /** Starts a fresh etcd whose client port speaks TLS and requires client certificates. */
+    public static EtcdProcess startTls(Tls tls) throws IOException {
+        return start(Objects.requireNonNull(tls, "tls should not be null"));
+    }
+
+    private static EtcdProcess start(Tls tls) throws IOException {
         String binary = binary();
         Path root = Files.createTempDirectory("okube-etcd-");
         int[] ports = freePorts(2);
-        EtcdProcess p = new EtcdProcess(binary, root, ports[0], ports[1]);
+        EtcdProcess p = new EtcdProcess(binary, root, ports[0], ports[1], tls);
         // A test JVM that dies without close() must not leave an etcd behind.
         Runtime.getRuntime().addShutdownHook(p.reaper);
         try {
@@ -67,9 +88,9 @@ public final class EtcdProcess implements AutoCloseable {
         return p;
     }
 
-    /** The client URL, {@code http://127.0.0.1:PORT}. */
+    /** The client URL, {@code http://127.0.0.1:PORT} (https with TLS). */
     public String endpoint() {
-        return "http://127.0.0.1:" + clientPort;
+        return (tls == null ? "http" : "https") + "://127.0.0.1:" + clientPort;
     }
 
     public int clientPort() {
@@ -156,16 +177,22 @@ public final class EtcdProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        String client = "http://127.0.0.1:" + clientPort;
+        String client = endpoint();
         String peer = "http://127.0.0.1:" + peerPort;
-        ProcessBuilder pb = new ProcessBuilder(List.of(binary,
+        List<String> command = new ArrayList<>(List.of(binary,
                 "--name", "t",
                 "--data-dir", dataDir.toString(),
                 "--listen-client-urls", client,
                 "--advertise-client-urls", client,
                 "--listen-peer-urls", peer,
                 "--initial-advertise-peer-urls", peer,
-                "--initial-cluster", "t=" + peer))
+                "--initial-cluster", "t=" + peer));
+        if (tls != null) {
+            command.addAll(List.of("--cert-file", tls.certFile().toString(), "--key-file", tls.keyFile().toString(),
+                    "--trusted-ca-file", tls.caFile().toString(), "--client-cert-auth"));
+        }
+        readyLinesBefore = readyLines();
+        ProcessBuilder pb = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // ETCD_* variables of the caller would override the flags above.
@@ -174,7 +201,10 @@ public final class EtcdProcess implements AutoCloseable {
         awaitReady();
     }
 
-    /** etcd has no readiness signal but its health endpoint; it answers within a few hundred ms. */
+    /**
+     * etcd's readiness signals are its health endpoint and, where that needs a client certificate
+     * (TLS), the "ready to serve client requests" line of its log; either comes within a few hundred ms.
+     */
     private void awaitReady() throws IOException {
         HttpRequest health = HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
                 .timeout(Duration.ofSeconds(1)).build();
@@ -184,9 +214,15 @@ public final class EtcdProcess implements AutoCloseable {
                 throw new IOException("etcd exited with " + process.exitValue() + ": " + tail());
             }
             try {
-                HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && r.body().contains("\"true\"")) {
-                    return;
+                if (tls != null) {
+                    if (readyLines() > readyLinesBefore) {
+                        return;
+                    }
+                } else {
+                    HttpResponse<String> r = http.send(health, HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200 && r.body().contains("\"true\"")) {
+                        return;
+                    }
                 }
             } catch (IOException e) {
                 // Not listening yet.
@@ -203,6 +239,15 @@ public final class EtcdProcess implements AutoCloseable {
         }
         process.destroyForcibly();
         throw new IOException("etcd not ready within " + READY_TIMEOUT.toSeconds() + " s: " + tail());
+    }
+
+    private long readyLines() throws IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (Stream<String> lines = Files.lines(log)) {
+            return lines.filter(l -> l.contains("ready to serve client requests")).count();
+        }
     }
 
     private String tail() {
