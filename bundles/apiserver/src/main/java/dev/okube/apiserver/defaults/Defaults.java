@@ -1,0 +1,104 @@
+package dev.okube.apiserver.defaults;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Upstream's (Kubernetes 1.32, default feature gates) defaulting of built-in kinds, on JSON trees.
+ *
+ * <p>Kubernetes defaults an object while decoding it into its versioned Go type; okube keeps objects
+ * as JSON, so {@link #apply} fills in the same fields, with the same "unset" rules (a nil pointer, an
+ * empty string, a zero number), so that what is read back looks like what upstream serves. It covers
+ * the defaulting functions only: values a registry strategy or allocator sets on create (pod status,
+ * namespace finalizers, Service cluster IPs and IP families, generated Job selectors) are not here.
+ *
+ * <p>One serialization effect is reproduced as well: Go always emits a container's non-pointer
+ * {@code resources} struct, so every defaulted container carries {@code resources: {}}.
+ */
+public final class Defaults {
+    private static final Map<String, Consumer<ObjectNode>> BY_KIND = new HashMap<>();
+
+    static {
+        core("Pod", PodDefaults::pod);
+        core("PodTemplate", CoreDefaults::podTemplate);
+        core("ReplicationController", CoreDefaults::replicationController);
+        core("Service", CoreDefaults::service);
+        core("Namespace", CoreDefaults::namespace);
+        core("Secret", CoreDefaults::secret);
+        core("PersistentVolume", CoreDefaults::persistentVolume);
+        core("PersistentVolumeClaim", CoreDefaults::persistentVolumeClaim);
+        core("Node", CoreDefaults::node);
+        core("Endpoints", CoreDefaults::endpoints);
+        core("LimitRange", CoreDefaults::limitRange);
+
+        register("apps", "v1", "Deployment", WorkloadDefaults::deployment);
+        register("apps", "v1", "ReplicaSet", WorkloadDefaults::replicaSet);
+        register("apps", "v1", "StatefulSet", WorkloadDefaults::statefulSet);
+        register("apps", "v1", "DaemonSet", WorkloadDefaults::daemonSet);
+        register("batch", "v1", "Job", WorkloadDefaults::job);
+        register("batch", "v1", "CronJob", WorkloadDefaults::cronJob);
+        register("autoscaling", "v1", "HorizontalPodAutoscaler", WorkloadDefaults::horizontalPodAutoscalerV1);
+        register("autoscaling", "v2", "HorizontalPodAutoscaler", WorkloadDefaults::horizontalPodAutoscalerV2);
+
+        register("networking.k8s.io", "v1", "NetworkPolicy", ClusterDefaults::networkPolicy);
+        register("networking.k8s.io", "v1", "IngressClass", ClusterDefaults::ingressClass);
+        register("rbac.authorization.k8s.io", "v1", "RoleBinding", ClusterDefaults::roleBinding);
+        register("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", ClusterDefaults::roleBinding);
+        register("storage.k8s.io", "v1", "StorageClass", ClusterDefaults::storageClass);
+        register("storage.k8s.io", "v1", "CSIDriver", ClusterDefaults::csiDriver);
+        register("scheduling.k8s.io", "v1", "PriorityClass", ClusterDefaults::priorityClass);
+        register("discovery.k8s.io", "v1", "EndpointSlice", ClusterDefaults::endpointSlice);
+        register("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration",
+                ClusterDefaults::validatingWebhookConfiguration);
+        register("admissionregistration.k8s.io", "v1", "MutatingWebhookConfiguration",
+                ClusterDefaults::mutatingWebhookConfiguration);
+        register("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy",
+                ClusterDefaults::validatingAdmissionPolicy);
+        register("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding",
+                ClusterDefaults::validatingAdmissionPolicyBinding);
+        register("apiextensions.k8s.io", "v1", "CustomResourceDefinition", ClusterDefaults::customResourceDefinition);
+    }
+
+    private Defaults() {
+    }
+
+    private static void core(String kind, Consumer<ObjectNode> defaulter) {
+        register("", "v1", kind, defaulter);
+    }
+
+    private static void register(String group, String version, String kind, Consumer<ObjectNode> defaulter) {
+        BY_KIND.put(key(group, version, kind), defaulter);
+    }
+
+    private static String key(String group, String version, String kind) {
+        return group + "/" + version + "/" + kind;
+    }
+
+    /**
+     * Applies upstream's defaulting for the kind to a JSON object in place (the object as posted, after
+     * decoding; metadata handling is not yours). Unknown kinds: no-op. Must never throw on partial objects.
+     *
+     * @param group   the API group, "" (or "core") for the legacy core group
+     * @param version the API version, e.g. "v1"
+     * @param kind    the kind, e.g. "Deployment"
+     * @param object  the whole object, modified in place; null is ignored
+     */
+    public static void apply(String group, String version, String kind, ObjectNode object) {
+        if (object == null || version == null || kind == null) {
+            return;
+        }
+        String g = group == null || group.equals("core") ? "" : group;
+        Consumer<ObjectNode> defaulter = BY_KIND.get(key(g, version, kind));
+        if (defaulter != null) {
+            defaulter.accept(object);
+        }
+    }
+
+    /** True when {@link #apply} has defaulting for this kind, e.g. to skip a deep copy otherwise. */
+    public static boolean covers(String group, String version, String kind) {
+        String g = group == null || group.equals("core") ? "" : group;
+        return BY_KIND.containsKey(key(g, version, kind));
+    }
+}
