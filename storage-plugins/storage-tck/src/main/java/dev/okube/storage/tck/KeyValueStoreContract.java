@@ -594,6 +594,63 @@ public abstract class KeyValueStoreContract {
     }
 
     @Test
+    void watchFromPastRevisionJoinsLiveWritesWithoutGapsOrDuplicates() throws Exception {
+        long base = await(store.currentRevision());
+        int writers = 4;
+        int perWriter = 300;
+        List<Long> written = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(writers);
+        List<Recorder> recorders = new ArrayList<>();
+        List<Long> starts = new ArrayList<>();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int id = w;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perWriter; i++) {
+                        written.add(await(store.create(ns + "w" + id + "/" + i, bytes("v" + i), 0)).revision());
+                    }
+                    return null;
+                }));
+            }
+            // While the writers run, start watches whose history replay must hand over to live delivery.
+            if (!waitFor(() -> written.size() >= writers * perWriter / 3, TimeUnit.SECONDS.toMillis(WAIT_SECONDS))) {
+                fail("writers made no progress");
+            }
+            List<Long> sofar;
+            synchronized (written) {
+                sofar = new ArrayList<>(written);
+            }
+            Collections.sort(sofar);
+            for (long after : List.of(base, sofar.get(sofar.size() / 2), sofar.get(sofar.size() - 1))) {
+                starts.add(after);
+                recorders.add(watch(ns, WatchOptions.builder().withAfterRevision(after).build()));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        for (int i = 0; i < recorders.size(); i++) {
+            long after = starts.get(i);
+            Set<Long> expected = new HashSet<>();
+            synchronized (written) {
+                for (long r : written) {
+                    if (r > after) {
+                        expected.add(r);
+                    }
+                }
+            }
+            Recorder rec = recorders.get(i);
+            rec.awaitEvents(expected.size());
+            rec.assertQuiet(200);
+            assertRevisionsExactly(expected, rec.events());
+            rec.assertNoOverlap();
+        }
+    }
+
+    @Test
     void watchCloseStopsDelivery() {
         Recorder rec = watch(ns, WatchOptions.DEFAULT);
         await(store.create(ns + "a", bytes("a"), 0));
