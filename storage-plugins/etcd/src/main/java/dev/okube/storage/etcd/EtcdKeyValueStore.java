@@ -130,6 +130,9 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
                 // its deadline; reads are still retried by jetcd within the request timeout.
                 .waitForReady(false)
                 .executorService(executor)
+                // A list of a large resource type easily passes grpc's 4 MiB default; etcd itself
+                // sends up to 2 GiB, as the upstream apiserver's client accepts.
+                .maxInboundMessageSize(Integer.MAX_VALUE)
                 .retryMaxDuration(settings.requestTimeout())
                 // etcd refuses pings more often than every 5 s (too_many_pings); 10 s still notices a
                 // dead peer well before the request timeouts pile up.

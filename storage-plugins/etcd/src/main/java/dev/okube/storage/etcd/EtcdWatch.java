@@ -49,6 +49,9 @@ final class EtcdWatch implements Watch {
     private io.etcd.jetcd.Watch.Watcher watcher;
     private boolean done;
     private long backoffMs = MIN_BACKOFF_MS;
+    /** Whether etcd confirmed the current stream; progress requests before that are lost. */
+    private boolean created;
+    private boolean progressPending;
 
     EtcdWatch(EtcdKeyValueStore store, ByteSequence start, ByteSequence end, WatchOptions options,
               WatchListener listener) {
@@ -75,9 +78,10 @@ final class EtcdWatch implements Watch {
             gen = ++generation;
             from = anchored ? lastRevision + 1 : 0;
         }
+        Stream stream = new Stream(gen);
         io.etcd.jetcd.Watch.Watcher w;
         try {
-            w = store.openWatcher(start, end, from, progressNotify, new Stream(gen));
+            w = store.openWatcher(start, end, from, progressNotify, stream);
         } catch (RuntimeException e) {
             fail(EtcdErrors.map(e, "watch") instanceof StorageException se ? se
                     : new StorageException.Unavailable("cannot open etcd watch", e));
@@ -86,21 +90,31 @@ final class EtcdWatch implements Watch {
         synchronized (lock) {
             if (gen == generation && !done) {
                 watcher = w;
+                stream.attach(w);
                 return;
             }
         }
         retire(w);
     }
 
+    /**
+     * Forwards to the current stream. While a broken stream is being replaced the request is kept
+     * and sent once etcd has created the new one (a request before that would be dropped).
+     */
     @Override
     public void requestProgress() {
         io.etcd.jetcd.Watch.Watcher w;
         synchronized (lock) {
+            if (done) {
+                return;
+            }
             w = watcher;
+            if (w == null || !created) {
+                progressPending = true;
+                return;
+            }
         }
-        if (w != null) {
-            w.requestProgress();
-        }
+        w.requestProgress();
     }
 
     @Override
@@ -163,6 +177,7 @@ final class EtcdWatch implements Watch {
             generation++;
             w = watcher;
             watcher = null;
+            created = false;
             delay = backoffMs;
             backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
         }
@@ -190,9 +205,24 @@ final class EtcdWatch implements Watch {
     /** Callbacks of one jetcd watcher, tagged with its generation. */
     private final class Stream implements io.etcd.jetcd.Watch.Listener {
         private final int gen;
+        /** The jetcd watcher this stream belongs to, once watch() returned it. Guarded by lock. */
+        private io.etcd.jetcd.Watch.Watcher self;
 
         Stream(int gen) {
             this.gen = gen;
+        }
+
+        /** Called under lock once the watcher exists; flushes a progress request etcd is ready for. */
+        void attach(io.etcd.jetcd.Watch.Watcher w) {
+            self = w;
+            flushProgress();
+        }
+
+        private void flushProgress() {
+            if (created && progressPending && self != null) {
+                progressPending = false;
+                self.requestProgress();
+            }
         }
 
         @Override
@@ -208,6 +238,8 @@ final class EtcdWatch implements Watch {
                         lastRevision = header;
                         anchored = true;
                     }
+                    created = true;
+                    flushProgress();
                     return;
                 }
                 if (response.isProgressNotify()) {

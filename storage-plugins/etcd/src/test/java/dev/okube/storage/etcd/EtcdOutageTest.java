@@ -92,14 +92,17 @@ class EtcdOutageTest {
     }
 
     @Test
-    void aWatchStartedWhileEtcdIsDownDeliversOnceItIsBack() throws Exception {
+    void aWatchStartedWhileEtcdIsDownDeliversAndAnswersProgressOnceItIsBack() throws Exception {
         String ns = "/late-watch/";
         long start = await(store.create(ns + "a", bytes("a"), 0)).revision();
         etcd.stop();
         Events rec = new Events();
         Watch watch = store.watch(ns, WatchOptions.builder().withAfterRevision(start).build(), rec);
+        // Asked while no stream exists: kept and sent once etcd is back.
+        watch.requestProgress();
         etcd.restart();
         eventually(() -> store.health().handle((v, t) -> t == null).join());
+        assertTrue(waitFor(() -> rec.progress >= start, 15_000), "no progress after etcd came back");
         long b = await(store.create(ns + "b", bytes("b"), 0)).revision();
         rec.await(1);
         assertEquals(List.of(b), rec.revisions());
@@ -212,10 +215,16 @@ class EtcdOutageTest {
     private static final class Events implements WatchListener {
         final List<WatchEvent> events = new ArrayList<>();
         volatile StorageException error;
+        volatile long progress;
 
         @Override
         public synchronized void onEvents(List<WatchEvent> batch) {
             events.addAll(batch);
+        }
+
+        @Override
+        public void onProgress(long revision) {
+            progress = revision;
         }
 
         @Override
