@@ -112,7 +112,7 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final DirectExecutorService executor = new DirectExecutorService();
+    private final InlineExecutor executor;
 
     @Activate
     public EtcdKeyValueStore(Config config) {
@@ -123,6 +123,13 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
         this.settings = requireNonNull(settings, "settings should not be null");
         this.namespace = settings.namespace();
         this.timeoutMs = settings.requestTimeout().toMillis();
+        // Resumes broken watches and times jetcd's retries; one daemon thread, ended by close().
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "okube-etcd-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor = new InlineExecutor(scheduler);
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(String[]::new))
                 .connectTimeout(settings.connectTimeout())
@@ -143,11 +150,6 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
         }
         this.client = builder.build();
         this.kv = client.getKVClient();
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "okube-etcd-watch-resume");
-            t.setDaemon(true);
-            return t;
-        });
         LOG.info("etcd storage on {} (namespace '{}', TLS {})", settings.endpoints(), namespace, settings.tls());
     }
 
@@ -515,9 +517,9 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
         for (EtcdWatch w : List.copyOf(watches)) {
             w.fail(new StorageException.Unavailable("etcd store is closed", null));
         }
-        scheduler.shutdownNow();
         client.close();
         executor.shutdown();
+        scheduler.shutdownNow();
     }
 
     /**
@@ -556,7 +558,7 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
 
     private static boolean ownedThread(Thread t, ClassLoader ours) {
         String n = t.getName();
-        return t.getClass().getClassLoader() == ours || n.startsWith("jetcd-")
+        return t.getClass().getClassLoader() == ours || n.startsWith("jetcd-") || n.startsWith("okube-etcd-")
                 || n.startsWith("grpc-shared-destroyer") || n.startsWith("grpc-nio-worker")
                 || n.startsWith("vert.x-");
     }
