@@ -110,7 +110,10 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
                 .fileName(directory.resolve(FILE_NAME).toString())
                 .cacheSize(options.cacheSizeMb())
                 // Only the writer thread stores, so an on-disk version never holds half a batch.
-                .autoCommitDisabled();
+                .autoCommitDisabled()
+                // Every commit rewrites the touched leaf pages; 16 keys a page instead of 48 cut the bytes
+                // written per update from 40 KB to 24 KB (one at a time) and 10 KB to 5 KB (64 a commit).
+                .keysPerPage(16);
         this.mv = builder.open();
         // MVStore keeps dead chunks 45 s by default in case the OS has not flushed them yet; every commit
         // here is fsynced, so that only made the file balloon (4 GB after a minute of updates). Readers
