@@ -10,9 +10,10 @@ public interface TableConvertor {
     List<ColumnDefinition> columns();
 
     /**
-     * The row cells for one object, in column order: Strings, or Long/Integer for "integer" columns. Like upstream,
-     * a few "string" columns carry a Long (counts such as Secret Data) and "boolean" columns a Boolean; the JSON on
-     * the wire is then the same as upstream's. Missing fields never throw; they print as upstream prints zero values.
+     * The row cells for one object, in column order: Strings, or Long for "integer" columns. Where upstream puts a
+     * Go number or bool into a cell, so does this (a Long for counts such as Secret Data even in "string" columns, a
+     * Boolean for PriorityClass Global-Default or StorageClass AllowVolumeExpansion), so the JSON on the wire is the
+     * same as upstream's. Missing fields never throw; they print as upstream prints zero values.
      */
     List<Object> cells(JsonNode object, Instant now);
 }

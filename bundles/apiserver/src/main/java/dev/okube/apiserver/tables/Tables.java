@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Server-side printing: the {@code meta.k8s.io/v1} Table columns and cells of upstream's
@@ -42,6 +43,11 @@ public final class Tables {
         Objects.requireNonNull(kind, "kind should not be null");
         String g = group == null || "core".equals(group) ? "" : group;
         return BY_KIND.getOrDefault(key(g, kind), DEFAULT);
+    }
+
+    /** The "group/Kind" keys with a registered convertor. */
+    static Set<String> registeredKinds() {
+        return Set.copyOf(BY_KIND.keySet());
     }
 
     static String key(String group, String kind) {
