@@ -30,7 +30,7 @@ public final class ObjectMetaValidation {
         DNS1123_LABEL,
         /** Services: an RFC 1035 label, which must also start with a letter. */
         DNS1035_LABEL,
-        /** RBAC kinds, PersistentVolumes(Claims): anything usable as one URL path segment. */
+        /** RBAC kinds and CSRs: anything usable as one URL path segment. */
         PATH_SEGMENT
     }
 
@@ -49,21 +49,25 @@ public final class ObjectMetaValidation {
         return switch (g + "/" + kind) {
             case "/Namespace" -> NameRule.DNS1123_LABEL;
             case "/Service" -> NameRule.DNS1035_LABEL;
-            case "/PersistentVolume", "/PersistentVolumeClaim",
-                    "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole",
-                    "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRoleBinding" ->
-                    NameRule.PATH_SEGMENT;
+            // CSR names have no rule of their own, which leaves the generic path-segment check
+            case "rbac.authorization.k8s.io/Role", "rbac.authorization.k8s.io/ClusterRole",
+                    "rbac.authorization.k8s.io/RoleBinding", "rbac.authorization.k8s.io/ClusterRoleBinding",
+                    "certificates.k8s.io/CertificateSigningRequest" -> NameRule.PATH_SEGMENT;
             default -> NameRule.DNS1123_SUBDOMAIN;
         };
     }
 
-    /** The problems of a name under a rule; {@code prefix} for generateName, which may end in '-'. */
+    /**
+     * The problems of a name under a rule; {@code prefix} for generateName, whose trailing '-' the DNS
+     * rules accept.
+     */
     public static List<String> checkName(NameRule rule, String name, boolean prefix) {
         return switch (rule) {
             case DNS1123_SUBDOMAIN -> Names.dns1123Subdomain(prefix ? maskTrailingDash(name) : name);
             case DNS1123_LABEL -> Names.dns1123Label(prefix ? maskTrailingDash(name) : name);
             case DNS1035_LABEL -> Names.dns1035Label(prefix ? maskTrailingDash(name) : name);
-            case PATH_SEGMENT -> Names.pathSegment(name, prefix);
+            // the RBAC rule checks a generateName like a full name
+            case PATH_SEGMENT -> Names.pathSegment(name, false);
         };
     }
 
