@@ -52,7 +52,8 @@ public final class FieldSets {
     static {
         register("", "Pod", List.of(NAME, NAMESPACE, "spec.nodeName", "spec.restartPolicy", "spec.schedulerName",
                         "spec.serviceAccountName", "spec.hostNetwork", "status.phase", "status.podIP",
-                        "status.nominatedNodeName", "spec.host"),
+                        // accepted, but the registry never fills it in: it only matches the empty string
+                        "status.podIPs", "status.nominatedNodeName", "spec.host"),
                 // old v1 clients still send spec.host
                 Map.of("spec.host", "spec.nodeName"), CORE, (o, f) -> {
                     JsonNode spec = o.path("spec");
@@ -91,6 +92,22 @@ public final class FieldSets {
             f.put("spec.clusterIP", text(o.path("spec"), "clusterIP"));
             f.put("spec.type", text(o.path("spec"), "type"));
         });
+        // events.k8s.io names the same stored fields after its own schema and maps them to the core names
+        Map<String, String> eventAliases = new LinkedHashMap<>();
+        eventAliases.put("regarding.kind", "involvedObject.kind");
+        eventAliases.put("regarding.namespace", "involvedObject.namespace");
+        eventAliases.put("regarding.name", "involvedObject.name");
+        eventAliases.put("regarding.uid", "involvedObject.uid");
+        eventAliases.put("regarding.apiVersion", "involvedObject.apiVersion");
+        eventAliases.put("regarding.resourceVersion", "involvedObject.resourceVersion");
+        eventAliases.put("regarding.fieldPath", "involvedObject.fieldPath");
+        eventAliases.put("reportingController", "reportingComponent");
+        List<String> eventLabels = new java.util.ArrayList<>(List.of("reason"));
+        eventLabels.addAll(eventAliases.keySet());
+        eventLabels.addAll(List.of("source", "type", NAMESPACE, NAME));
+        register("events.k8s.io", "Event", eventLabels, Collections.unmodifiableMap(eventAliases), CORE,
+                (o, f) -> eventFields(o.path("regarding"), o.path("reportingController"), o.path("deprecatedSource"),
+                        o, f));
         register("batch", "Job", List.of(NAME, NAMESPACE, "status.successful"), Map.of(),
                 label -> "field label " + GoText.quote(label) + " not supported for batchv1.Job",
                 (o, f) -> f.put("status.successful", Long.toString(o.path("status").path("succeeded").asLong(0))));
@@ -107,10 +124,7 @@ public final class FieldSets {
     /** The fields the registries compute without a conversion func that admits them. */
     private static final Map<String, BiConsumer<JsonNode, Map<String, String>>> EXTRA_FIELDS = Map.of(
             "apps/ReplicaSet",
-            (o, f) -> f.put("status.replicas", Long.toString(o.path("status").path("replicas").asLong(0))),
-            "events.k8s.io/Event",
-            (o, f) -> eventFields(o.path("regarding"), o.path("reportingController"),
-                    o.path("deprecatedSource"), o, f));
+            (o, f) -> f.put("status.replicas", Long.toString(o.path("status").path("replicas").asLong(0))));
 
     /**
      * The field names a selector may use for the kind (group "" for core), in upstream's order,
@@ -169,7 +183,8 @@ public final class FieldSets {
 
     /**
      * {@link #check} and then the selector in the names {@link #fields} uses: aliases such as the pods'
-     * {@code spec.host} become {@code spec.nodeName}, as upstream's conversion does.
+     * {@code spec.host} or events.k8s.io's {@code regarding.name} become {@code spec.nodeName} and
+     * {@code involvedObject.name}, as upstream's conversion does.
      *
      * @throws SelectorException on the first unsupported field
      */
