@@ -58,6 +58,9 @@ public final class Defaults {
                 ClusterDefaults::validatingAdmissionPolicy);
         register("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding",
                 ClusterDefaults::validatingAdmissionPolicyBinding);
+        register("flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", ClusterDefaults::flowSchema);
+        register("flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration",
+                ClusterDefaults::priorityLevelConfiguration);
         register("apiextensions.k8s.io", "v1", "CustomResourceDefinition", ClusterDefaults::customResourceDefinition);
     }
 
