@@ -143,6 +143,27 @@ final class ClusterDefaults {
         }
     }
 
+    static void flowSchema(ObjectNode flowSchema) {
+        Json.defaultInt(obj(flowSchema, "spec"), "matchingPrecedence", 1000);
+    }
+
+    static void priorityLevelConfiguration(ObjectNode level) {
+        ObjectNode spec = obj(level, "spec");
+        ObjectNode limited = obj(spec, "limited");
+        if (limited != null) {
+            // A pointer in v1, so that an explicit 0 (no nominal seats of its own) survives.
+            defaultPointer(limited, "nominalConcurrencyShares", 30);
+            defaultPointer(limited, "lendablePercent", 0);
+            ObjectNode queuing = obj(obj(limited, "limitResponse"), "queuing");
+            Json.defaultInt(queuing, "handSize", 8);
+            Json.defaultInt(queuing, "queues", 64);
+            Json.defaultInt(queuing, "queueLengthLimit", 50);
+        }
+        ObjectNode exempt = obj(spec, "exempt");
+        defaultPointer(exempt, "nominalConcurrencyShares", 0);
+        defaultPointer(exempt, "lendablePercent", 0);
+    }
+
     static void customResourceDefinition(ObjectNode crd) {
         ObjectNode spec = obj(crd, "spec");
         if (spec == null) {

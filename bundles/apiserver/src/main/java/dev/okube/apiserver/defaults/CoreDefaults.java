@@ -113,6 +113,7 @@ final class CoreDefaults {
             defaultString(spec, "persistentVolumeReclaimPolicy", "Retain");
             defaultPointer(spec, "volumeMode", "Filesystem");
             PodDefaults.sharedSources(spec);
+            Quantity.resourceList(spec, "capacity");
         }
         defaultString(objOrCreate(pv, "status"), "phase", "Pending");
     }
@@ -126,6 +127,8 @@ final class CoreDefaults {
         if (status != null && unset(status, "allocatable") && obj(status, "capacity") != null) {
             status.set("allocatable", obj(status, "capacity").deepCopy());
         }
+        Quantity.resourceList(status, "capacity");
+        Quantity.resourceList(status, "allocatable");
     }
 
     static void endpoints(ObjectNode endpoints) {
@@ -147,6 +150,18 @@ final class CoreDefaults {
             ObjectNode requests = fill(item, "defaultRequest", defaults, null);
             fill(item, "defaultRequest", obj(item, "min"), requests);
         }
+        for (ObjectNode item : items(obj(limitRange, "spec"), "limits")) {
+            for (String list : new String[] {"max", "min", "default", "defaultRequest", "maxLimitRequestRatio"}) {
+                Quantity.resourceList(item, list);
+            }
+        }
+    }
+
+    static void resourceQuota(ObjectNode quota) {
+        Quantity.resourceList(obj(quota, "spec"), "hard");
+        ObjectNode status = obj(quota, "status");
+        Quantity.resourceList(status, "hard");
+        Quantity.resourceList(status, "used");
     }
 
     /** Copies entries of {@code from} missing in field {@code target} of {@code item}; returns the field. */

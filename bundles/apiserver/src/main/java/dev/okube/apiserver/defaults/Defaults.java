@@ -14,8 +14,11 @@ import tools.jackson.databind.node.ObjectNode;
  * the defaulting functions only: values a registry strategy or allocator sets on create (pod status,
  * namespace finalizers, Service cluster IPs and IP families, generated Job selectors) are not here.
  *
- * <p>One serialization effect is reproduced as well: Go always emits a container's non-pointer
- * {@code resources} struct, so every defaulted container carries {@code resources: {}}.
+ * <p>Two serialization effects are reproduced as well, as a JSON server has no other place for them:
+ * Go always emits non-pointer structs (every container carries {@code resources: {}}, every
+ * resourceFieldRef a {@code divisor}), and resource quantities come back in canonical form
+ * ({@code 1024Mi} as {@code 1Gi}, {@code 0.5} as {@code 500m}), ResourceList entries rounded up to
+ * milli-units as upstream's defaulting does.
  */
 public final class Defaults {
     private static final Map<String, Consumer<ObjectNode>> BY_KIND = new HashMap<>();
@@ -32,6 +35,7 @@ public final class Defaults {
         core("Node", CoreDefaults::node);
         core("Endpoints", CoreDefaults::endpoints);
         core("LimitRange", CoreDefaults::limitRange);
+        core("ResourceQuota", CoreDefaults::resourceQuota);
 
         register("apps", "v1", "Deployment", WorkloadDefaults::deployment);
         register("apps", "v1", "ReplicaSet", WorkloadDefaults::replicaSet);
@@ -58,6 +62,9 @@ public final class Defaults {
                 ClusterDefaults::validatingAdmissionPolicy);
         register("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding",
                 ClusterDefaults::validatingAdmissionPolicyBinding);
+        register("flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", ClusterDefaults::flowSchema);
+        register("flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration",
+                ClusterDefaults::priorityLevelConfiguration);
         register("apiextensions.k8s.io", "v1", "CustomResourceDefinition", ClusterDefaults::customResourceDefinition);
     }
 

@@ -102,7 +102,7 @@ final class Json {
         }
     }
 
-    static void defaultInt(ObjectNode node, String field, long value) {
+    static void defaultInt(ObjectNode node, String field, int value) {
         if (node != null && zero(node, field)) {
             node.put(field, value);
         }
@@ -114,7 +114,7 @@ final class Json {
         }
     }
 
-    static void defaultPointer(ObjectNode node, String field, long value) {
+    static void defaultPointer(ObjectNode node, String field, int value) {
         if (node != null && unset(node, field)) {
             node.put(field, value);
         }

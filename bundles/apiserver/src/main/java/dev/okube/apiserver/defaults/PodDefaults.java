@@ -69,6 +69,7 @@ final class PodDefaults {
         defaultEmptyObject(spec, "securityContext");
         defaultPointer(spec, "terminationGracePeriodSeconds", 30);
         defaultString(spec, "schedulerName", "default-scheduler");
+        Quantity.resourceList(spec, "overhead");
         for (ObjectNode volume : items(spec, "volumes")) {
             volume(volume);
         }
@@ -108,10 +109,15 @@ final class PodDefaults {
             defaultString(port, "protocol", "TCP");
         }
         for (ObjectNode env : items(container, "env")) {
-            fieldRef(obj(obj(env, "valueFrom"), "fieldRef"));
+            ObjectNode valueFrom = obj(env, "valueFrom");
+            fieldRef(obj(valueFrom, "fieldRef"));
+            resourceFieldRef(obj(valueFrom, "resourceFieldRef"));
         }
         // ResourceRequirements is a non-pointer struct in Go, so every container serializes "resources: {}".
         defaultEmptyObject(container, "resources");
+        ObjectNode resources = obj(container, "resources");
+        Quantity.resourceList(resources, "limits");
+        Quantity.resourceList(resources, "requests");
         for (String probe : new String[] {"livenessProbe", "readinessProbe", "startupProbe"}) {
             probe(obj(container, probe));
         }
@@ -142,6 +148,18 @@ final class PodDefaults {
         defaultString(selector, "apiVersion", "v1");
     }
 
+    /** The divisor is a non-pointer Quantity: Go always writes it, "0" when unset. */
+    private static void resourceFieldRef(ObjectNode ref) {
+        if (ref == null) {
+            return;
+        }
+        if (unset(ref, "divisor")) {
+            ref.put("divisor", "0");
+        } else {
+            Quantity.single(ref, "divisor");
+        }
+    }
+
     static void volume(ObjectNode volume) {
         boolean anySource = false;
         for (Map.Entry<String, JsonNode> field : volume.properties()) {
@@ -156,6 +174,7 @@ final class PodDefaults {
             return;
         }
         sharedSources(volume);
+        Quantity.single(obj(volume, "emptyDir"), "sizeLimit");
         defaultPointer(obj(volume, "secret"), "defaultMode", 420);
         defaultPointer(obj(volume, "configMap"), "defaultMode", 420);
         ObjectNode downward = obj(volume, "downwardAPI");
@@ -178,6 +197,7 @@ final class PodDefaults {
     private static void downwardItems(ObjectNode downward) {
         for (ObjectNode item : items(downward, "items")) {
             fieldRef(obj(item, "fieldRef"));
+            resourceFieldRef(obj(item, "resourceFieldRef"));
         }
     }
 
@@ -202,12 +222,18 @@ final class PodDefaults {
 
     static void pvcSpec(ObjectNode spec) {
         defaultPointer(spec, "volumeMode", "Filesystem");
+        ObjectNode resources = obj(spec, "resources");
+        Quantity.resourceList(resources, "limits");
+        Quantity.resourceList(resources, "requests");
     }
 
     /** A PersistentVolumeClaim, also as a StatefulSet volumeClaimTemplate: both get the phase. */
     static void pvc(ObjectNode claim) {
         pvcSpec(obj(claim, "spec"));
-        defaultString(Json.objOrCreate(claim, "status"), "phase", "Pending");
+        ObjectNode status = Json.objOrCreate(claim, "status");
+        defaultString(status, "phase", "Pending");
+        Quantity.resourceList(status, "capacity");
+        Quantity.resourceList(status, "allocatedResources");
     }
 
     // Image references per the distribution/reference grammar (lowercase path components, optional

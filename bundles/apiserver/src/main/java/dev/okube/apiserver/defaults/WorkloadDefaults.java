@@ -161,6 +161,13 @@ final class WorkloadDefaults {
             resource.put("name", "cpu");
             resource.putObject("target").put("type", "Utilization").put("averageUtilization", 80);
         }
+        for (ObjectNode metric : items(spec, "metrics")) {
+            for (String source : new String[] {"object", "pods", "resource", "containerResource", "external"}) {
+                ObjectNode target = obj(obj(metric, source), "target");
+                Quantity.single(target, "value");
+                Quantity.single(target, "averageValue");
+            }
+        }
         ObjectNode behavior = obj(spec, "behavior");
         if (behavior != null) {
             // Each direction is completed field by field from upstream's historical scaling behaviour.
