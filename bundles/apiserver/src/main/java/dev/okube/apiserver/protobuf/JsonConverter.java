@@ -122,7 +122,7 @@ final class JsonConverter {
             case META + "MicroTime":
                 return time(m, RFC3339_MICRO);
             case META + "FieldsV1", "k8s.io.apimachinery.pkg.runtime.RawExtension", EXTENSIONS + "JSON":
-                return embedded((ByteString) m.getField(type.findFieldByName("raw")));
+                return embedded((ByteString) m.getField(type.findFieldByNumber(1))); // "raw", but FieldsV1 spells it "Raw"
             case "k8s.io.apimachinery.pkg.api.resource.Quantity", "k8s.io.apimachinery.pkg.api.resource.QuantityValue": {
                 String s = (String) m.getField(type.findFieldByName("string"));
                 return NODES.textNode(s.isEmpty() ? "0" : s);
