@@ -157,9 +157,11 @@ final class JsonConverter {
             default:
                 break;
         }
-        // Go named slices (authentication ExtraValue, meta Verbs) are wrapped in a message with one repeated "items".
+        // Go named slices (authentication ExtraValue, meta Verbs) are wrapped in a message with one repeated "items";
+        // an empty one unmarshals as a nil slice, which encoding/json writes as null.
         if (type.getName().equals("ExtraValue") || name.equals(META + "Verbs")) {
-            return items(m, type.findFieldByName("items"));
+            FieldDescriptor items = type.findFieldByName("items");
+            return m.getRepeatedFieldCount(items) == 0 ? NODES.nullNode() : items(m, items);
         }
         return object(m);
     }

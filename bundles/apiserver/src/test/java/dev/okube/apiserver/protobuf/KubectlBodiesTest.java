@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Decodes the bodies real kubectl 1.32 sent (captured with src/test/resources/protobuf/record-server.py) and compares
+ * Decodes the bodies real kubectl 1.32 sent (captured with src/build/protobuf/record-server.py) and compares
  * them with the JSON kubectl prints for the same object with --dry-run=client -o json: that JSON is Go's encoding/json
  * of the very object it serialized, so it is exactly what decode must produce.
  */

@@ -1,3 +1,12 @@
+#!/usr/bin/env python3
+"""A recording stand-in for the API server, used to capture the protobuf bodies under src/test/resources/protobuf/.
+
+Usage: record-server.py PORT OUTDIR, then run kubectl with a kubeconfig whose server is http://127.0.0.1:PORT and a
+fresh --cache-dir. It answers /version (minor 32, so the dispatcher on PATH runs kubectl 1.32), legacy discovery for
+the resources below, and every POST with 201 and a minimal object; each POST body is written to OUTDIR/RESOURCE.bin
+(or OUTDIR/$REC_NAME.bin). The *.json next to each fixture is `kubectl ... --dry-run=client -o json` for the same
+command line: Go's JSON of the very object kubectl serialized.
+"""
 import json, sys, os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 OUT = sys.argv[2]
