@@ -122,7 +122,7 @@ final class JsonConverter {
             case META + "MicroTime":
                 return time(m, RFC3339_MICRO);
             case META + "FieldsV1", "k8s.io.apimachinery.pkg.runtime.RawExtension", EXTENSIONS + "JSON":
-                return embedded((ByteString) m.getField(type.findFieldByName("raw")));
+                return embedded((ByteString) m.getField(type.findFieldByNumber(1))); // "raw", but FieldsV1 spells it "Raw"
             case "k8s.io.apimachinery.pkg.api.resource.Quantity", "k8s.io.apimachinery.pkg.api.resource.QuantityValue": {
                 String s = (String) m.getField(type.findFieldByName("string"));
                 return NODES.textNode(s.isEmpty() ? "0" : s);
@@ -157,9 +157,11 @@ final class JsonConverter {
             default:
                 break;
         }
-        // Go named slices (authentication ExtraValue, meta Verbs) are wrapped in a message with one repeated "items".
+        // Go named slices (authentication ExtraValue, meta Verbs) are wrapped in a message with one repeated "items";
+        // an empty one unmarshals as a nil slice, which encoding/json writes as null.
         if (type.getName().equals("ExtraValue") || name.equals(META + "Verbs")) {
-            return items(m, type.findFieldByName("items"));
+            FieldDescriptor items = type.findFieldByName("items");
+            return m.getRepeatedFieldCount(items) == 0 ? NODES.nullNode() : items(m, items);
         }
         return object(m);
     }

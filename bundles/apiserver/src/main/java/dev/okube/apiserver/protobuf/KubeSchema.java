@@ -51,10 +51,12 @@ final class KubeSchema {
         static final KubeSchema INSTANCE = load();
     }
 
+    private final List<FileDescriptor> files;
     private final Map<String, Descriptor> kinds;
     private final Map<String, Map<String, Field>> fields;
 
-    private KubeSchema(Map<String, Descriptor> kinds, Map<String, Map<String, Field>> fields) {
+    private KubeSchema(List<FileDescriptor> files, Map<String, Descriptor> kinds, Map<String, Map<String, Field>> fields) {
+        this.files = files;
         this.kinds = kinds;
         this.fields = fields;
     }
@@ -65,6 +67,20 @@ final class KubeSchema {
 
     Descriptor kind(String apiVersion, String kind) {
         return kinds.get(apiVersion + "/" + kind);
+    }
+
+    /** Any message of the schema by its full proto name, kinds or not; null if absent. */
+    Descriptor message(String fullName) {
+        for (FileDescriptor file : files) {
+            String pkg = file.getPackage();
+            if (fullName.startsWith(pkg + ".") && fullName.indexOf('.', pkg.length() + 1) < 0) {
+                Descriptor d = file.findMessageTypeByName(fullName.substring(pkg.length() + 1));
+                if (d != null) {
+                    return d;
+                }
+            }
+        }
+        return null;
     }
 
     /** "apiVersion/kind" of every decodable kind, sorted. */
@@ -80,7 +96,8 @@ final class KubeSchema {
 
     private static KubeSchema load() {
         try {
-            return new KubeSchema(kinds(files()), fields());
+            List<FileDescriptor> files = files();
+            return new KubeSchema(files, kinds(files), fields());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the Kubernetes protobuf schema", e);
         } catch (DescriptorValidationException e) {

@@ -1,3 +1,12 @@
+#!/usr/bin/env python3
+"""A recording stand-in for the API server, used to capture the protobuf bodies under src/test/resources/protobuf/.
+
+Usage: record-server.py PORT OUTDIR, then run kubectl with a kubeconfig whose server is http://127.0.0.1:PORT and a
+fresh --cache-dir. It answers /version (minor 32, so the dispatcher on PATH runs kubectl 1.32), legacy discovery for
+the resources below, and every POST with 201 and a minimal object; each POST body is written to OUTDIR/RESOURCE.bin
+(or OUTDIR/$REC_NAME.bin). The *.json next to each fixture is `kubectl ... --dry-run=client -o json` for the same
+command line: Go's JSON of the very object kubectl serialized.
+"""
 import json, sys, os
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 OUT = sys.argv[2]
@@ -7,14 +16,23 @@ DISC = {
  "/api": {"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","serverAddress":"127.0.0.1"}]},
  "/apis": {"kind":"APIGroupList","apiVersion":"v1","groups":[
    {"name":g,"versions":[{"groupVersion":g+"/v1","version":"v1"}],"preferredVersion":{"groupVersion":g+"/v1","version":"v1"}}
-   for g in ("apps","authorization.k8s.io","batch")]},
- "/api/v1": {"kind":"APIResourceList","groupVersion":"v1","resources":[res("namespaces","Namespace",False),res("configmaps","ConfigMap",True),res("secrets","Secret",True),res("pods","Pod",True),res("services","Service",True),res("serviceaccounts","ServiceAccount",True)]},
+   for g in ("apps","authorization.k8s.io","batch","rbac.authorization.k8s.io","scheduling.k8s.io","policy","networking.k8s.io")]},
+ "/api/v1": {"kind":"APIResourceList","groupVersion":"v1","resources":[res("namespaces","Namespace",False),res("configmaps","ConfigMap",True),res("secrets","Secret",True),res("pods","Pod",True),res("services","Service",True),res("serviceaccounts","ServiceAccount",True),
+   {"name":"serviceaccounts/token","namespaced":True,"kind":"TokenRequest","group":"authentication.k8s.io","version":"v1","verbs":["create"]},
+   res("resourcequotas","ResourceQuota",True)]},
+ "/apis/rbac.authorization.k8s.io/v1": {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"rbac.authorization.k8s.io/v1","resources":[res("roles","Role",True),res("rolebindings","RoleBinding",True),res("clusterroles","ClusterRole",False),res("clusterrolebindings","ClusterRoleBinding",False)]},
+ "/apis/scheduling.k8s.io/v1": {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"scheduling.k8s.io/v1","resources":[res("priorityclasses","PriorityClass",False)]},
+ "/apis/policy/v1": {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"policy/v1","resources":[res("poddisruptionbudgets","PodDisruptionBudget",True)]},
+ "/apis/networking.k8s.io/v1": {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"networking.k8s.io/v1","resources":[res("ingresses","Ingress",True)]},
  "/apis/apps/v1": {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"apps/v1","resources":[res("deployments","Deployment",True)]},
  "/apis/batch/v1": {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"batch/v1","resources":[res("jobs","Job",True),res("cronjobs","CronJob",True)]},
  "/apis/authorization.k8s.io/v1": {"kind":"APIResourceList","apiVersion":"v1","groupVersion":"authorization.k8s.io/v1","resources":[res("selfsubjectaccessreviews","SelfSubjectAccessReview",False,("create",)),res("selfsubjectrulesreviews","SelfSubjectRulesReview",False,("create",))]},
 }
 KINDS = {"namespaces":("v1","Namespace"),"configmaps":("v1","ConfigMap"),"secrets":("v1","Secret"),"deployments":("apps/v1","Deployment"),"services":("v1","Service"),"serviceaccounts":("v1","ServiceAccount"),"jobs":("batch/v1","Job"),"cronjobs":("batch/v1","CronJob"),
- "selfsubjectaccessreviews":("authorization.k8s.io/v1","SelfSubjectAccessReview"),"selfsubjectrulesreviews":("authorization.k8s.io/v1","SelfSubjectRulesReview")}
+ "selfsubjectaccessreviews":("authorization.k8s.io/v1","SelfSubjectAccessReview"),"token":("authentication.k8s.io/v1","TokenRequest"),"pods":("v1","Pod"),
+ "resourcequotas":("v1","ResourceQuota"),"roles":("rbac.authorization.k8s.io/v1","Role"),"rolebindings":("rbac.authorization.k8s.io/v1","RoleBinding"),
+ "clusterroles":("rbac.authorization.k8s.io/v1","ClusterRole"),"clusterrolebindings":("rbac.authorization.k8s.io/v1","ClusterRoleBinding"),
+ "priorityclasses":("scheduling.k8s.io/v1","PriorityClass"),"poddisruptionbudgets":("policy/v1","PodDisruptionBudget"),"ingresses":("networking.k8s.io/v1","Ingress"),"selfsubjectrulesreviews":("authorization.k8s.io/v1","SelfSubjectRulesReview")}
 class H(BaseHTTPRequestHandler):
     def send(self, code, obj):
         b = json.dumps(obj).encode()
@@ -37,6 +55,7 @@ class H(BaseHTTPRequestHandler):
         obj = {"apiVersion":av,"kind":kind,"metadata":{"name":"x","namespace":"default"}}
         if kind == "SelfSubjectAccessReview": obj["status"] = {"allowed": True}
         if kind == "SelfSubjectRulesReview": obj["status"] = {"resourceRules":[{"verbs":["*"],"apiGroups":["*"],"resources":["*"]}],"nonResourceRules":[],"incomplete":False}
+        if kind == "TokenRequest": obj["status"] = {"token": "t0k3n", "expirationTimestamp": "2030-01-01T00:00:00Z"}
         self.send(201, obj)
     def log_message(self, *a): pass
 ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
