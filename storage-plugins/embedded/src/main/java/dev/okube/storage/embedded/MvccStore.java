@@ -64,6 +64,8 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
     /** Events delivered per listener call while replaying history. */
     private static final int REPLAY_CHUNK = 1_000;
     private static final long IDLE_MAINTENANCE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    /** A watcher none of whose keys changed is still woken after this many commits, to release old segments. */
+    private static final int WAKE_EVERY_SEGMENTS = 256;
 
     /** Tunables; {@link #DEFAULTS} suits production. */
     record Options(boolean fsync, int maxBatch, int cacheSizeMb, long progressNotifyMillis) {
@@ -115,11 +117,11 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
                 // written per update from 40 KB to 24 KB (one at a time) and 10 KB to 5 KB (64 a commit).
                 .keysPerPage(16);
         this.mv = builder.open();
-        // MVStore keeps dead chunks 45 s by default in case the OS has not flushed them yet; every commit
-        // here is fsynced, so that only made the file balloon (4 GB after a minute of updates). Readers
-        // pin the versions they read (registerVersionUsage), so reuse cannot pull pages from under them.
-        mv.setRetentionTime(0);
         try {
+            // MVStore keeps dead chunks 45 s by default in case the OS has not flushed them yet; every commit
+            // here is fsynced, so that only made the file balloon (4 GB after a minute of updates). Readers
+            // pin the versions they read (registerVersionUsage), so reuse cannot pull pages from under them.
+            mv.setRetentionTime(0);
             history = mv.openMap("history", new MVMap.Builder<Version, Rec>()
                     .keyType(Codecs.VersionType.INSTANCE).valueType(Codecs.RecType.INSTANCE));
             current = mv.openMap("current", new MVMap.Builder<byte[], Long>()
@@ -755,7 +757,12 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
             committedRevision = s.lastRevision;
         }
         for (Watcher w : watchers) {
-            w.schedule();
+            // Wake only watchers with something to deliver; the others catch up every so often so that
+            // the segments they have not walked yet can be collected.
+            if (w.matchesAny(s.events) || ++w.unscheduledSegments >= WAKE_EVERY_SEGMENTS) {
+                w.unscheduledSegments = 0;
+                w.schedule();
+            }
         }
     }
 
@@ -814,6 +821,8 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
         volatile boolean progressRequested;
         volatile boolean cancelled;
         volatile long lastActivity = System.nanoTime();
+        /** Commits published since this watcher was last woken by the writer; writer thread only. */
+        int unscheduledSegments;
 
         final String prefixString;
 
@@ -904,6 +913,15 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
                 lastActivity = System.nanoTime();
                 listener.onProgress(delivered);
             }
+        }
+
+        boolean matchesAny(List<WatchEvent> events) {
+            for (WatchEvent e : events) {
+                if (matches(e.kv().key())) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /** A string prefix is exactly a UTF-8 byte prefix, so no encoding is needed per event. */
