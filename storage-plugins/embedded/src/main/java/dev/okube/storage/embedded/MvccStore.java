@@ -698,6 +698,11 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
         }
     }
 
+    /** The oldest revision whose log entry is still stored (for tests of compaction). */
+    long oldestLoggedRevision() {
+        return log.isEmpty() ? 0 : log.firstKey();
+    }
+
     /** Runs file maintenance on the writer thread now, whatever the fill rate (for tests). */
     CompletableFuture<Void> maintainNow() {
         return submit(new Op<Void>() {

@@ -13,6 +13,8 @@ import dev.okube.api.storage.RangeOptions;
 import dev.okube.api.storage.StorageException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,43 @@ class EmbeddedStoreTest {
             assertArrayEquals(bytes("4"), await(store.range("/a",
                     RangeOptions.builder().withRevision(compactAt).build())).kvs().get(0).value());
             assertEquals(rev + 1, await(store.create("/c", bytes("c"), 0)).revision());
+        }
+    }
+
+    @Test
+    void compactionInterruptedByCloseResumesOnOpen() throws Exception {
+        long target;
+        try (MvccStore store = new MvccStore(dir, MvccStore.Options.DEFAULTS)) {
+            // More revisions than one compaction step, so that closing catches the compaction midway.
+            long[] revs = new long[32];
+            for (int k = 0; k < revs.length; k++) {
+                revs[k] = await(store.create("/c/" + k, bytes("0"), 0)).revision();
+            }
+            for (int round = 1; round <= 700; round++) {
+                List<CompletableFuture<dev.okube.api.storage.WriteResult>> fs = new ArrayList<>();
+                for (int k = 0; k < revs.length; k++) {
+                    fs.add(store.update("/c/" + k, bytes(String.valueOf(round)), revs[k], 0));
+                }
+                for (int k = 0; k < revs.length; k++) {
+                    revs[k] = await(fs.get(k)).revision();
+                }
+            }
+            target = await(store.currentRevision());
+            store.compact(target); // not awaited: close() stops the writer after the first step
+        }
+        try (MvccStore store = new MvccStore(dir, MvccStore.Options.DEFAULTS)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (store.oldestLoggedRevision() < target && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(target, store.oldestLoggedRevision(), "the compaction finished after reopening");
+            ExecutionException e = assertThrows(ExecutionException.class, () -> await(
+                    store.range("/c/", RangeOptions.builder().withPrefix(true).withRevision(target - 1).build())));
+            assertInstanceOf(StorageException.Compacted.class, e.getCause());
+            for (int k = 0; k < 32; k++) {
+                assertArrayEquals(bytes("700"), await(store.get("/c/" + k)).value());
+            }
+            assertEquals(32, await(store.range("/c/", RangeOptions.builder().withPrefix(true).build())).count());
         }
     }
 
