@@ -55,7 +55,8 @@ public final class EmbeddedKeyValueStore implements KeyValueStore {
     @Activate
     public EmbeddedKeyValueStore(Config config) throws IOException {
         MvccStore.Options options = new MvccStore.Options(config.fsync(), Math.max(1, config.maxBatch()),
-                Math.max(1, config.cacheSizeMb()), config.progressNotifyIntervalSeconds() * 1000L);
+                Math.max(1, config.cacheSizeMb()), config.progressNotifyIntervalSeconds() * 1000L,
+                MvccStore.Options.DEFAULTS.watchMaxLag());
         this.store = new MvccStore(dataDirectory(config.dataDirectory()), options);
     }
 

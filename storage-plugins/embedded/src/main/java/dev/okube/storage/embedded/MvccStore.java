@@ -68,8 +68,8 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
     private static final int WAKE_EVERY_SEGMENTS = 256;
 
     /** Tunables; {@link #DEFAULTS} suits production. */
-    record Options(boolean fsync, int maxBatch, int cacheSizeMb, long progressNotifyMillis) {
-        static final Options DEFAULTS = new Options(true, 1024, 32, 5_000);
+    record Options(boolean fsync, int maxBatch, int cacheSizeMb, long progressNotifyMillis, long watchMaxLag) {
+        static final Options DEFAULTS = new Options(true, 1024, 32, 5_000, 20_000);
     }
 
     private final Options options;
@@ -92,6 +92,7 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
     private long nextLease;
     private final List<WatchEvent> batchEvents = new ArrayList<>();
     private long lastMaintenance = System.nanoTime();
+    private volatile long watchDetaches;
 
     /** The newest durable revision; reads and new watches start from it. */
     private volatile long committedRevision;
@@ -698,6 +699,11 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
         }
     }
 
+    /** How often a lagging watch was moved from the in-memory chain to the log (for tests). */
+    long watchDetaches() {
+        return watchDetaches;
+    }
+
     /** The oldest revision whose log entry is still stored (for tests of compaction). */
     long oldestLoggedRevision() {
         return log.isEmpty() ? 0 : log.firstKey();
@@ -762,6 +768,13 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
             committedRevision = s.lastRevision;
         }
         for (Watcher w : watchers) {
+            Segment walked = w.cursor.get();
+            if (walked != null && s.lastRevision - w.position > options.watchMaxLag()
+                    && w.cursor.compareAndSet(walked, null)) {
+                watchDetaches++;
+                w.schedule();
+                continue;
+            }
             // Wake only watchers with something to deliver; the others catch up every so often so that
             // the segments they have not walked yet can be collected.
             if (w.matchesAny(s.events) || ++w.unscheduledSegments >= WAKE_EVERY_SEGMENTS) {
@@ -781,16 +794,18 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
         long after = opts.afterRevision();
         synchronized (publishLock) {
             long cur = committedRevision;
-            w.cursor = tail;
+            w.cursor.set(tail);
             if (refused != null) {
                 w.error = refused;
             } else if (after == 0 || after >= cur) {
                 w.delivered = after == 0 ? cur : after;
+                w.position = w.delivered;
             } else if (after + 1 < compactRevision) {
                 w.error = new StorageException.Compacted(after + 1, compactRevision);
             } else {
                 // Replay (after, cur] from history, then continue live from the segment current now.
                 w.delivered = after;
+                w.position = after;
                 w.replayTo = cur;
             }
             if (w.error == null) {
@@ -820,8 +835,15 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
         private final AtomicInteger wip = new AtomicInteger();
         // Owned by the draining thread (one at a time, handed over through wip).
         long delivered;
+        /** {@link #delivered}, published for the writer's lag check. */
+        volatile long position;
         long replayTo;
-        Segment cursor;
+        /**
+         * The last segment walked. The writer clears it when the watch lags more than
+         * {@link Options#watchMaxLag()} revisions behind, so that a stuck listener cannot pin every
+         * later event in memory; the watch then catches up from the log.
+         */
+        final java.util.concurrent.atomic.AtomicReference<Segment> cursor = new java.util.concurrent.atomic.AtomicReference<>();
         volatile StorageException error;
         volatile boolean progressRequested;
         volatile boolean cancelled;
@@ -897,18 +919,40 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
                     return;
                 }
             }
+            Segment from = cursor.get();
+            if (from == null) {
+                // Detached for lagging: replay from the log up to now, then rejoin the live chain.
+                synchronized (publishLock) {
+                    replayTo = committedRevision;
+                    from = tail;
+                }
+                cursor.set(from);
+                replay();
+                if (cancelled) {
+                    return;
+                }
+                from = cursor.get();
+                if (from == null) {
+                    return; // detached again meanwhile; the writer has scheduled another step
+                }
+            }
             List<WatchEvent> out = new ArrayList<>();
-            Segment s = cursor;
-            for (Segment n = s.next; n != null; n = n.next) {
-                s = n;
+            Segment last = from;
+            for (Segment n = from.next; n != null; n = n.next) {
+                last = n;
                 for (WatchEvent e : n.events) {
                     if (e.revision() > delivered && matches(e.kv().key())) {
                         out.add(e);
                     }
                 }
             }
-            cursor = s;
-            delivered = Math.max(delivered, s.lastRevision);
+            // If the writer detached the watch meanwhile, leave it detached: the next step replays from
+            // `delivered` on, which these events are about to cover.
+            cursor.compareAndSet(from, last);
+            delivered = Math.max(delivered, last.lastRevision);
+            position = delivered;
+            from = null;
+            last = null;
             if (!out.isEmpty()) {
                 lastActivity = System.nanoTime();
                 listener.onEvents(out);
@@ -969,6 +1013,7 @@ final class MvccStore implements KeyValueStore, AutoCloseable {
                     }
                 }
                 delivered = r;
+                position = r;
                 expected = r + 1;
             }
             if (expected <= replayTo && !cancelled) {

@@ -11,13 +11,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.okube.api.storage.KeyValue;
 import dev.okube.api.storage.RangeOptions;
 import dev.okube.api.storage.StorageException;
+import dev.okube.api.storage.WatchEvent;
+import dev.okube.api.storage.WatchListener;
+import dev.okube.api.storage.WatchOptions;
+import dev.okube.api.storage.WriteResult;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,7 +79,7 @@ class EmbeddedStoreTest {
                 revs[k] = await(store.create("/c/" + k, bytes("0"), 0)).revision();
             }
             for (int round = 1; round <= 700; round++) {
-                List<CompletableFuture<dev.okube.api.storage.WriteResult>> fs = new ArrayList<>();
+                List<CompletableFuture<WriteResult>> fs = new ArrayList<>();
                 for (int k = 0; k < revs.length; k++) {
                     fs.add(store.update("/c/" + k, bytes(String.valueOf(round)), revs[k], 0));
                 }
@@ -96,6 +103,55 @@ class EmbeddedStoreTest {
                 assertArrayEquals(bytes("700"), await(store.get("/c/" + k)).value());
             }
             assertEquals(32, await(store.range("/c/", RangeOptions.builder().withPrefix(true).build())).count());
+        }
+    }
+
+    @Test
+    void stuckWatcherIsDetachedAndCatchesUpFromTheLog() throws Exception {
+        MvccStore.Options lagOf100 = new MvccStore.Options(true, 1024, 32, 0, 100);
+        try (MvccStore store = new MvccStore(dir, lagOf100)) {
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicBoolean first = new AtomicBoolean(true);
+            List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+            List<StorageException> errors = Collections.synchronizedList(new ArrayList<>());
+            store.watch("/s/", WatchOptions.DEFAULT, new WatchListener() {
+                @Override
+                public void onEvents(List<WatchEvent> events) {
+                    if (first.getAndSet(false)) {
+                        try {
+                            release.await(10, TimeUnit.SECONDS); // a stuck consumer
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    events.forEach(e -> seen.add(e.revision()));
+                }
+
+                @Override
+                public void onError(StorageException error) {
+                    errors.add(error);
+                }
+            });
+            List<Long> written = Collections.synchronizedList(new ArrayList<>());
+            written.add(await(store.create("/s/first", bytes("x"), 0)).revision());
+            List<CompletableFuture<WriteResult>> fs = new ArrayList<>();
+            for (int i = 0; i < 2_000; i++) {
+                fs.add(store.create("/s/" + i, bytes("v"), 0));
+                store.create("/other/" + i, bytes("v"), 0);
+            }
+            for (CompletableFuture<WriteResult> f : fs) {
+                written.add(await(f).revision());
+            }
+            assertTrue(store.watchDetaches() > 0, "the stuck watch was never detached");
+            release.countDown();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (seen.size() < written.size() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(List.of(), errors);
+            List<Long> expected = new ArrayList<>(written);
+            Collections.sort(expected);
+            assertEquals(expected, new ArrayList<>(seen), "every event once, in order, after catching up");
         }
     }
 
