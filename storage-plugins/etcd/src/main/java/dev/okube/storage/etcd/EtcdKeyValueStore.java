@@ -113,6 +113,7 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
     private final Set<EtcdWatch> watches = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final InlineExecutor executor;
+    private final ByteSequence revisionKey;
 
     @Activate
     public EtcdKeyValueStore(Config config) {
@@ -123,20 +124,14 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
         this.settings = requireNonNull(settings, "settings should not be null");
         this.namespace = settings.namespace();
         this.timeoutMs = settings.requestTimeout().toMillis();
-        // Resumes broken watches and times jetcd's retries; one daemon thread, ended by close().
-        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "okube-etcd-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        this.executor = new InlineExecutor(scheduler);
+        // Bad TLS files or endpoints fail here, before any thread exists.
+        io.netty.handler.ssl.SslContext ssl = settings.tls() ? sslContext(settings) : null;
         ClientBuilder builder = Client.builder()
                 .endpoints(settings.endpoints().toArray(String[]::new))
                 .connectTimeout(settings.connectTimeout())
                 // Fail fast with UNAVAILABLE while etcd is down instead of queueing every call until
                 // its deadline; reads are still retried by jetcd within the request timeout.
                 .waitForReady(false)
-                .executorService(executor)
                 // A list of a large resource type easily passes grpc's 4 MiB default; etcd itself
                 // sends up to 2 GiB, as the upstream apiserver's client accepts.
                 .maxInboundMessageSize(Integer.MAX_VALUE)
@@ -145,11 +140,24 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
                 // dead peer well before the request timeouts pile up.
                 .keepaliveTime(Duration.ofSeconds(10))
                 .keepaliveTimeout(Duration.ofSeconds(5));
-        if (settings.tls()) {
-            builder.sslContext(sslContext(settings));
+        if (ssl != null) {
+            builder.sslContext(ssl);
         }
-        this.client = builder.build();
+        // Resumes broken watches and times jetcd's retries; one daemon thread, ended by close().
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "okube-etcd-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.executor = new InlineExecutor(scheduler);
+        try {
+            this.client = builder.executorService(executor).build();
+        } catch (RuntimeException e) {
+            scheduler.shutdownNow();
+            throw e;
+        }
         this.kv = client.getKVClient();
+        this.revisionKey = namespace.isEmpty() ? ZERO : key("");
         LOG.info("etcd storage on {} (namespace '{}', TLS {})", settings.endpoints(), namespace, settings.tls());
     }
 
@@ -202,9 +210,10 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
                 convert(r.getKvs()), r.isMore(), r.getCount(), r.getHeader().getRevision())));
     }
 
+    /** Any read carries the store revision; this one touches only a key inside the namespace (etcd RBAC). */
     @Override
     public CompletableFuture<Long> currentRevision() {
-        return call("", 0, () -> kv.get(ZERO, COUNT_ONLY).thenApply(r -> r.getHeader().getRevision()));
+        return call("", 0, () -> kv.get(revisionKey, COUNT_ONLY).thenApply(r -> r.getHeader().getRevision()));
     }
 
     @Override
