@@ -62,6 +62,9 @@ import org.slf4j.LoggerFactory;
  * {@link KeyValueStore} on a real etcd (3.4 or newer) through jetcd. Every conditional write is one
  * etcd transaction whose Else branch reads the key, so a lost race reports the winner in the same
  * round trip.
+ *
+ * <p>Futures complete, and watch listeners are called, on the client's I/O threads: callers should
+ * hand slow work to their own executor rather than block there.
  */
 @Component(service = KeyValueStore.class, configurationPid = EtcdKeyValueStore.PID,
         property = EtcdKeyValueStore.BACKEND_PROPERTY + "=etcd")
