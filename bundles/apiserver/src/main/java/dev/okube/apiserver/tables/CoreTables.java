@@ -347,7 +347,8 @@ final class CoreTables {
         StringJoiner requests = new StringJoiner(", ");
         StringJoiner limits = new StringJoiner(", ");
         hard.forEach((resource, quantity) -> {
-            String entry = resource + ": " + used.getOrDefault(resource, "0") + "/" + quantity;
+            String entry = resource + ": " + Quantities.canonical(used.getOrDefault(resource, "0")) + "/"
+                    + Quantities.canonical(quantity);
             String[] pieces = resource.split("\\.", -1);
             (pieces.length > 1 && "limits".equals(pieces[0]) ? limits : requests).add(entry);
         });

@@ -122,10 +122,10 @@ final class Formats {
         return String.join(",", out);
     }
 
-    /** resource.Quantity String() of a value field (a zero Quantity prints "0"). */
+    /** resource.Quantity String() of a value field: canonical, and "0" for an absent (zero) Quantity. */
     static String quantity(JsonNode node, String... path) {
         String s = Json.str(node, path);
-        return s.isEmpty() ? "0" : s;
+        return s.isEmpty() ? "0" : Quantities.canonical(s);
     }
 
     /** (*resource.Quantity).String() of an optional field: nil prints "<nil>". */
