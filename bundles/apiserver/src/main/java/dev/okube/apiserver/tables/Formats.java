@@ -133,11 +133,6 @@ final class Formats {
         return Json.has(node, path) ? quantity(node, path) : "<nil>";
     }
 
-    /** intstr.IntOrString String(): the number or the string as given. */
-    static String intOrString(JsonNode n) {
-        return Json.str(n);
-    }
-
     /** printBoolPtr: "True", "False", or "<unset>" when absent. */
     static String boolPtr(JsonNode node, String... path) {
         JsonNode n = Json.at(node, path);

@@ -88,7 +88,7 @@ final class PodPrinter {
             break;
         }
 
-        if (!initializing || conditionTrue(conditions, "Initialized")) {
+        if (!initializing || initialized(conditions)) {
             restarts = restartableInitRestarts;
             lastRestart = lastRestartableInitRestart;
             boolean hasRunning = false;
@@ -114,7 +114,7 @@ final class PodPrinter {
             }
             // A pod whose last container completed while another still runs is not "Completed".
             if ("Completed".equals(reason) && hasRunning) {
-                reason = conditionTrue(conditions, "Ready") ? "Running" : "NotReady";
+                reason = ready(conditions) ? "Running" : "NotReady";
             }
         }
 
@@ -157,14 +157,21 @@ final class PodPrinter {
                 Formats.age(pod, now), orNone(podIP), orNone(node), orNone(nominated), readinessGates);
     }
 
-    /** The first condition of the type decides, like upstream's isPodInitializedConditionTrue. */
-    private static boolean conditionTrue(List<JsonNode> conditions, String type) {
+    /** isPodInitializedConditionTrue: the first Initialized condition decides. */
+    private static boolean initialized(List<JsonNode> conditions) {
         for (JsonNode c : conditions) {
-            if (type.equals(Json.str(c, "type"))) {
-                if ("Ready".equals(type) && !"True".equals(Json.str(c, "status"))) {
-                    continue; // hasPodReadyCondition looks for any true Ready condition
-                }
+            if ("Initialized".equals(Json.str(c, "type"))) {
                 return "True".equals(Json.str(c, "status"));
+            }
+        }
+        return false;
+    }
+
+    /** hasPodReadyCondition: any true Ready condition. */
+    private static boolean ready(List<JsonNode> conditions) {
+        for (JsonNode c : conditions) {
+            if ("Ready".equals(Json.str(c, "type")) && "True".equals(Json.str(c, "status"))) {
+                return true;
             }
         }
         return false;
