@@ -34,6 +34,7 @@ public final class Tables {
         CoreTables.register(BY_KIND);
         WorkloadTables.register(BY_KIND);
         ClusterTables.register(BY_KIND);
+        PlatformTables.register(BY_KIND);
     }
 
     private Tables() {
