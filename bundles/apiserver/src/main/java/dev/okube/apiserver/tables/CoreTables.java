@@ -207,6 +207,10 @@ final class CoreTables {
         JsonNode spec = Json.at(o, "spec");
         List<JsonNode> clusterIPs = Json.list(spec, "clusterIPs");
         String clusterIP = clusterIPs.isEmpty() ? NONE : Json.str(clusterIPs.get(0));
+        if (clusterIPs.isEmpty() && !Json.str(spec, "clusterIP").isEmpty()) {
+            // Upstream fills clusterIPs from clusterIP when reading services stored before dual-stack.
+            clusterIP = Json.str(spec, "clusterIP");
+        }
 
         StringJoiner ports = new StringJoiner(",");
         for (JsonNode p : Json.list(spec, "ports")) {

@@ -130,8 +130,13 @@ final class PodPrinter {
             restartsCell = restarts + " (" + Formats.since(lastRestart, now) + " ago)";
         }
 
+        // Upstream prints the internal type, whose only IP field is podIPs; converting from v1 makes the singular
+        // podIP authoritative when the list is missing or disagrees with it.
         List<JsonNode> podIPs = Json.list(status, "podIPs");
         String podIP = podIPs.isEmpty() ? "" : Json.str(podIPs.get(0), "ip");
+        if (!Json.str(status, "podIP").isEmpty()) {
+            podIP = Json.str(status, "podIP");
+        }
         String node = Json.str(spec, "nodeName");
         String nominated = Json.str(status, "nominatedNodeName");
 

@@ -232,6 +232,10 @@ class PodTableTest {
                           "conditions":[{"type":"example.com/lb","status":"True"},
                            {"type":"example.com/dns","status":"False"}]}}""",
                         List.of("p", "0/1", "Pending", "0", "60s", "fd00::5", "<none>", "node-2", "1/2")),
+                Arguments.of("singular podIP only", """
+                        {"metadata":{"name":"p","creationTimestamp":"AGO(PT1M)"},"spec":{"containers":[{"name":"a"}]},
+                         "status":{"phase":"Pending","podIP":"10.1.2.3"}}""",
+                        List.of("p", "0/1", "Pending", "0", "60s", "10.1.2.3", "<none>", "<none>", "<none>")),
                 Arguments.of("empty object", "{}",
                         List.of("", "0/0", "", "0", "<unknown>", "<none>", "<none>", "<none>", "<none>")));
     }
