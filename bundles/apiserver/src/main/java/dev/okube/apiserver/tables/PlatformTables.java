@@ -98,7 +98,8 @@ final class PlatformTables {
                 nameColumn(),
                 col("Validations", "integer",
                         "Validations indicates the number of validation rules defined in this configuration"),
-                col("ParamKind", "string", "ParamKind specifies the kind of resources used to parameterize this policy"),
+                col("ParamKind", "string",
+                        "ParamKind specifies the kind of resources used to parameterize this policy"),
                 ageColumn()),
                 (o, now) -> {
                     JsonNode paramKind = Json.at(o, "spec", "paramKind");

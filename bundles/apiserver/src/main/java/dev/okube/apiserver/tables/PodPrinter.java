@@ -75,7 +75,8 @@ final class PodPrinter {
                 String r = Json.str(terminated, "reason");
                 if (r.isEmpty()) {
                     long signal = Json.num(terminated, "signal");
-                    reason = signal != 0 ? "Init:Signal:" + signal : "Init:ExitCode:" + Json.num(terminated, "exitCode");
+                    reason = signal != 0 ? "Init:Signal:" + signal
+                            : "Init:ExitCode:" + Json.num(terminated, "exitCode");
                 } else {
                     reason = "Init:" + r;
                 }

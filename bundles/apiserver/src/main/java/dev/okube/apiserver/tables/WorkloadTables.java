@@ -262,7 +262,8 @@ final class WorkloadTables {
                 }
                 case "Pods" -> {
                     JsonNode current = Json.at(status, "pods");
-                    String cur = current != null ? Formats.quantityPtr(current, "current", "averageValue") : "<unknown>";
+                    String cur = current != null
+                            ? Formats.quantityPtr(current, "current", "averageValue") : "<unknown>";
                     list.add(cur + "/" + Formats.quantityPtr(spec, "pods", "target", "averageValue"));
                 }
                 case "Resource", "ContainerResource" -> {

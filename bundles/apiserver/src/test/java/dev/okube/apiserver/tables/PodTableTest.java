@@ -64,7 +64,8 @@ class PodTableTest {
                          "spec":{"containers":[{"name":"a"},{"name":"b"}]},
                          "status":{"phase":"Running","containerStatuses":[
                           {"name":"a","restartCount":3,"state":{"waiting":{"reason":"ImagePullBackOff"}}},
-                          {"name":"b","restartCount":3,"state":{"terminated":{"exitCode":2,"reason":"OOMKilled"}}}]}}""",
+                          {"name":"b","restartCount":3,
+                           "state":{"terminated":{"exitCode":2,"reason":"OOMKilled"}}}]}}""",
                         List.of("p", "0/2", "ImagePullBackOff", "6", "20m", "<none>", "<none>", "<none>", "<none>")),
                 Arguments.of("init restarts are dropped once initialization is over", """
                         {"metadata":{"name":"p","creationTimestamp":"AGO(PT20M)"},
