@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 
 /** Printers of networking, RBAC, storage, coordination, discovery, scheduling, node and admission kinds. */
 final class ClusterTables {
-    private static final String WEBHOOKS_DOC = "Webhooks indicates the number of webhooks registered in this configuration";
+    private static final String WEBHOOKS_DOC =
+            "Webhooks indicates the number of webhooks registered in this configuration";
 
     private ClusterTables() {
     }

@@ -207,6 +207,10 @@ final class CoreTables {
         JsonNode spec = Json.at(o, "spec");
         List<JsonNode> clusterIPs = Json.list(spec, "clusterIPs");
         String clusterIP = clusterIPs.isEmpty() ? NONE : Json.str(clusterIPs.get(0));
+        if (clusterIPs.isEmpty() && !Json.str(spec, "clusterIP").isEmpty()) {
+            // Upstream fills clusterIPs from clusterIP when reading services stored before dual-stack.
+            clusterIP = Json.str(spec, "clusterIP");
+        }
 
         StringJoiner ports = new StringJoiner(",");
         for (JsonNode p : Json.list(spec, "ports")) {
@@ -347,7 +351,8 @@ final class CoreTables {
         StringJoiner requests = new StringJoiner(", ");
         StringJoiner limits = new StringJoiner(", ");
         hard.forEach((resource, quantity) -> {
-            String entry = resource + ": " + used.getOrDefault(resource, "0") + "/" + quantity;
+            String entry = resource + ": " + Quantities.canonical(used.getOrDefault(resource, "0")) + "/"
+                    + Quantities.canonical(quantity);
             String[] pieces = resource.split("\\.", -1);
             (pieces.length > 1 && "limits".equals(pieces[0]) ? limits : requests).add(entry);
         });

@@ -122,20 +122,15 @@ final class Formats {
         return String.join(",", out);
     }
 
-    /** resource.Quantity String() of a value field (a zero Quantity prints "0"). */
+    /** resource.Quantity String() of a value field: canonical, and "0" for an absent (zero) Quantity. */
     static String quantity(JsonNode node, String... path) {
         String s = Json.str(node, path);
-        return s.isEmpty() ? "0" : s;
+        return s.isEmpty() ? "0" : Quantities.canonical(s);
     }
 
     /** (*resource.Quantity).String() of an optional field: nil prints "<nil>". */
     static String quantityPtr(JsonNode node, String... path) {
         return Json.has(node, path) ? quantity(node, path) : "<nil>";
-    }
-
-    /** intstr.IntOrString String(): the number or the string as given. */
-    static String intOrString(JsonNode n) {
-        return Json.str(n);
     }
 
     /** printBoolPtr: "True", "False", or "<unset>" when absent. */

@@ -75,7 +75,8 @@ final class PodPrinter {
                 String r = Json.str(terminated, "reason");
                 if (r.isEmpty()) {
                     long signal = Json.num(terminated, "signal");
-                    reason = signal != 0 ? "Init:Signal:" + signal : "Init:ExitCode:" + Json.num(terminated, "exitCode");
+                    reason = signal != 0 ? "Init:Signal:" + signal
+                            : "Init:ExitCode:" + Json.num(terminated, "exitCode");
                 } else {
                     reason = "Init:" + r;
                 }
@@ -88,7 +89,7 @@ final class PodPrinter {
             break;
         }
 
-        if (!initializing || conditionTrue(conditions, "Initialized")) {
+        if (!initializing || initialized(conditions)) {
             restarts = restartableInitRestarts;
             lastRestart = lastRestartableInitRestart;
             boolean hasRunning = false;
@@ -114,7 +115,7 @@ final class PodPrinter {
             }
             // A pod whose last container completed while another still runs is not "Completed".
             if ("Completed".equals(reason) && hasRunning) {
-                reason = conditionTrue(conditions, "Ready") ? "Running" : "NotReady";
+                reason = ready(conditions) ? "Running" : "NotReady";
             }
         }
 
@@ -130,8 +131,13 @@ final class PodPrinter {
             restartsCell = restarts + " (" + Formats.since(lastRestart, now) + " ago)";
         }
 
+        // Upstream prints the internal type, whose only IP field is podIPs; converting from v1 makes the singular
+        // podIP authoritative when the list is missing or disagrees with it.
         List<JsonNode> podIPs = Json.list(status, "podIPs");
         String podIP = podIPs.isEmpty() ? "" : Json.str(podIPs.get(0), "ip");
+        if (!Json.str(status, "podIP").isEmpty()) {
+            podIP = Json.str(status, "podIP");
+        }
         String node = Json.str(spec, "nodeName");
         String nominated = Json.str(status, "nominatedNodeName");
 
@@ -157,14 +163,21 @@ final class PodPrinter {
                 Formats.age(pod, now), orNone(podIP), orNone(node), orNone(nominated), readinessGates);
     }
 
-    /** The first condition of the type decides, like upstream's isPodInitializedConditionTrue. */
-    private static boolean conditionTrue(List<JsonNode> conditions, String type) {
+    /** isPodInitializedConditionTrue: the first Initialized condition decides. */
+    private static boolean initialized(List<JsonNode> conditions) {
         for (JsonNode c : conditions) {
-            if (type.equals(Json.str(c, "type"))) {
-                if ("Ready".equals(type) && !"True".equals(Json.str(c, "status"))) {
-                    continue; // hasPodReadyCondition looks for any true Ready condition
-                }
+            if ("Initialized".equals(Json.str(c, "type"))) {
                 return "True".equals(Json.str(c, "status"));
+            }
+        }
+        return false;
+    }
+
+    /** hasPodReadyCondition: any true Ready condition. */
+    private static boolean ready(List<JsonNode> conditions) {
+        for (JsonNode c : conditions) {
+            if ("Ready".equals(Json.str(c, "type")) && "True".equals(Json.str(c, "status"))) {
+                return true;
             }
         }
         return false;

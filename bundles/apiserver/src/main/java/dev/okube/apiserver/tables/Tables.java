@@ -27,12 +27,14 @@ public final class Tables {
                         (created == null ? Json.GO_ZERO_TIME : created).truncatedTo(ChronoUnit.SECONDS)));
             });
 
+    private static final Duration GO_MAX_DURATION = Duration.ofNanos(Long.MAX_VALUE);
     private static final Map<String, TableConvertor> BY_KIND = new HashMap<>();
 
     static {
         CoreTables.register(BY_KIND);
         WorkloadTables.register(BY_KIND);
         ClusterTables.register(BY_KIND);
+        PlatformTables.register(BY_KIND);
     }
 
     private Tables() {
@@ -59,6 +61,9 @@ public final class Tables {
      * e.g. "45s", "5m9s", "3h", "2d5h", "3y2d"; "0s" for up to 2s in the future (clock skew), "<invalid>" beyond.
      */
     public static String humanDuration(Duration d) {
+        if (d.compareTo(GO_MAX_DURATION) > 0) {
+            d = GO_MAX_DURATION; // time.Since saturates at the largest time.Duration (about 292 years)
+        }
         // Go truncates toward zero (int(d.Seconds())); Duration.getSeconds() floors.
         long seconds = d.getSeconds() < 0 && d.getNano() > 0 ? d.getSeconds() + 1 : d.getSeconds();
         if (seconds < -1) {

@@ -253,8 +253,8 @@ final class WorkloadTables {
                     JsonNode current = Json.at(status, field);
                     if (Json.has(target, "averageValue")) {
                         String cur = current != null && Json.has(current, "current", "averageValue")
-                                ? Json.str(current, "current", "averageValue") : "<unknown>";
-                        list.add(cur + "/" + Json.str(target, "averageValue") + " (avg)");
+                                ? Formats.quantity(current, "current", "averageValue") : "<unknown>";
+                        list.add(cur + "/" + Formats.quantity(target, "averageValue") + " (avg)");
                     } else {
                         String cur = current != null ? Formats.quantityPtr(current, "current", "value") : "<unknown>";
                         list.add(cur + "/" + Formats.quantityPtr(target, "value"));
@@ -262,7 +262,8 @@ final class WorkloadTables {
                 }
                 case "Pods" -> {
                     JsonNode current = Json.at(status, "pods");
-                    String cur = current != null ? Formats.quantityPtr(current, "current", "averageValue") : "<unknown>";
+                    String cur = current != null
+                            ? Formats.quantityPtr(current, "current", "averageValue") : "<unknown>";
                     list.add(cur + "/" + Formats.quantityPtr(spec, "pods", "target", "averageValue"));
                 }
                 case "Resource", "ContainerResource" -> {
@@ -273,7 +274,7 @@ final class WorkloadTables {
                     if (Json.has(source, "target", "averageValue")) {
                         String cur = current != null
                                 ? Formats.quantityPtr(current, "current", "averageValue") : "<unknown>";
-                        list.add(resource + ": " + cur + "/" + Json.str(source, "target", "averageValue"));
+                        list.add(resource + ": " + cur + "/" + Formats.quantity(source, "target", "averageValue"));
                     } else {
                         String cur = current != null && Json.has(current, "current", "averageUtilization")
                                 ? Json.num(current, "current", "averageUtilization") + "%" : "<unknown>";

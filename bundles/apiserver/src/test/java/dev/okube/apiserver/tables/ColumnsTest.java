@@ -70,7 +70,22 @@ class ColumnsTest {
                 Arguments.of("node.k8s.io", "RuntimeClass", "Name Handler Age"),
                 Arguments.of("admissionregistration.k8s.io", "MutatingWebhookConfiguration", "Name Webhooks Age"),
                 Arguments.of("admissionregistration.k8s.io", "ValidatingWebhookConfiguration", "Name Webhooks Age"),
-                Arguments.of("apiextensions.k8s.io", "CustomResourceDefinition", "Name Created_At"));
+                Arguments.of("apiextensions.k8s.io", "CustomResourceDefinition", "Name Created_At"),
+                Arguments.of("", "PodTemplate", "Name Containers Images Pod_Labels"),
+                Arguments.of("", "ComponentStatus", "Name Status Message Error"),
+                Arguments.of("certificates.k8s.io", "CertificateSigningRequest", "Name Age SignerName Requestor"
+                        + " RequestedDuration Condition"),
+                Arguments.of("storage.k8s.io", "CSIDriver", "Name AttachRequired PodInfoOnMount StorageCapacity"
+                        + " TokenRequests RequiresRepublish Modes Age"),
+                Arguments.of("storage.k8s.io", "CSINode", "Name Drivers Age"),
+                Arguments.of("storage.k8s.io", "CSIStorageCapacity", "Name StorageClassName Capacity"),
+                Arguments.of("admissionregistration.k8s.io", "ValidatingAdmissionPolicy", "Name Validations"
+                        + " ParamKind Age"),
+                Arguments.of("flowcontrol.apiserver.k8s.io", "FlowSchema", "Name PriorityLevel MatchingPrecedence"
+                        + " DistinguisherMethod Age MissingPL"),
+                Arguments.of("flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration", "Name Type"
+                        + " NominalConcurrencyShares Queues HandSize QueueLengthLimit Age"),
+                Arguments.of("networking.k8s.io", "ServiceCIDR", "Name CIDRs Age"));
     }
 
     @ParameterizedTest(name = "{1}")

@@ -31,7 +31,8 @@ class EventTableTest {
                          "type":"Normal","source":{},"eventTime":"2025-06-01T11:59:29.500000Z",
                          "reportingComponent":"default-scheduler","reportingController":"default-scheduler",
                          "reportingInstance":"default-scheduler-cp-1"}""",
-                        List.of("30s", "Normal", "Scheduled", "pod/web-1", "", "default-scheduler, default-scheduler-cp-1",
+                        List.of("30s", "Normal", "Scheduled", "pod/web-1", "",
+                                "default-scheduler, default-scheduler-cp-1",
                                 "Successfully assigned default/web-1 to node-1", "30s", 1L, "web-1.17f3b")),
                 Arguments.of("series", """
                         {"metadata":{"name":"n.1"},"involvedObject":{"kind":"Node","name":"node-1"},

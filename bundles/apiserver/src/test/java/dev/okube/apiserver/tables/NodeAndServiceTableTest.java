@@ -104,6 +104,10 @@ class NodeAndServiceTableTest {
                         {"metadata":{"name":"db","creationTimestamp":"AGO(PT2M)"},
                          "spec":{"type":"ExternalName","externalName":"db.example.com"}}""",
                         List.of("db", "ExternalName", "<none>", "db.example.com", "<none>", "2m", "<none>")),
+                Arguments.of("singular clusterIP only", """
+                        {"metadata":{"name":"old","creationTimestamp":"AGO(PT2M)"},
+                         "spec":{"type":"ClusterIP","clusterIP":"10.96.7.7","ports":[{"port":80,"protocol":"TCP"}]}}""",
+                        List.of("old", "ClusterIP", "10.96.7.7", "<none>", "80/TCP", "2m", "<none>")),
                 Arguments.of("empty object", "{}",
                         List.of("", "", "<none>", "<unknown>", "<none>", "<unknown>", "<none>")));
     }

@@ -58,7 +58,7 @@ class OtherKindsTableTest {
                         List.of("none", "<none>", "60m")),
                 Arguments.of("", "PersistentVolume", "bound", """
                         {"metadata":{"name":"pv-1","creationTimestamp":"AGO(P1D)"},
-                         "spec":{"capacity":{"storage":"10Gi"},"accessModes":["ReadWriteMany","ReadWriteOnce",
+                         "spec":{"capacity":{"storage":"10240Mi"},"accessModes":["ReadWriteMany","ReadWriteOnce",
                            "ReadWriteOnce"],"persistentVolumeReclaimPolicy":"Retain","storageClassName":"standard",
                           "claimRef":{"kind":"PersistentVolumeClaim","namespace":"default","name":"data"},
                           "volumeMode":"Filesystem"},
@@ -87,11 +87,11 @@ class OtherKindsTableTest {
                          "spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}},
                          "status":{"phase":"Pending"}}""",
                         List.of("wait", "Pending", "", "", "", "", "<unset>", "30s", "<unset>")),
-                Arguments.of("", "ResourceQuota", "requests and limits", """
+                Arguments.of("", "ResourceQuota", "requests and limits, quantities canonical", """
                         {"metadata":{"name":"compute","creationTimestamp":"AGO(P7D)"},
                          "status":{"hard":{"pods":"10","requests.cpu":"4","limits.memory":"8Gi","limits.cpu":"8",
                            "requests.memory":"4Gi"},
-                          "used":{"pods":"3","requests.cpu":"500m","requests.memory":"1Gi","limits.cpu":"1"}}}""",
+                          "used":{"pods":"3","requests.cpu":"0.5","requests.memory":"1024Mi","limits.cpu":"1000m"}}}""",
                         List.of("compute", "pods: 3/10, requests.cpu: 500m/4, requests.memory: 1Gi/4Gi",
                                 "limits.cpu: 1/8, limits.memory: 0/8Gi", "7d")),
                 Arguments.of("networking.k8s.io", "Ingress", "hosts, tls, address", """

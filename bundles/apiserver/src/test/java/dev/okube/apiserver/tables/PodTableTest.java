@@ -59,6 +59,25 @@ class PodTableTest {
                             "lastState":{"terminated":{"exitCode":1,"finishedAt":"AGO(PT3M)"}}}]}}""",
                         List.of("p", "2/2", "Running", "3 (3m ago)", "120m", "<none>", "<none>", "<none>",
                                 "<none>")),
+                Arguments.of("first container's state wins", """
+                        {"metadata":{"name":"p","creationTimestamp":"AGO(PT20M)"},
+                         "spec":{"containers":[{"name":"a"},{"name":"b"}]},
+                         "status":{"phase":"Running","containerStatuses":[
+                          {"name":"a","restartCount":3,"state":{"waiting":{"reason":"ImagePullBackOff"}}},
+                          {"name":"b","restartCount":3,
+                           "state":{"terminated":{"exitCode":2,"reason":"OOMKilled"}}}]}}""",
+                        List.of("p", "0/2", "ImagePullBackOff", "6", "20m", "<none>", "<none>", "<none>", "<none>")),
+                Arguments.of("init restarts are dropped once initialization is over", """
+                        {"metadata":{"name":"p","creationTimestamp":"AGO(PT20M)"},
+                         "spec":{"initContainers":[{"name":"i1"}],"containers":[{"name":"a"}]},
+                         "status":{"phase":"Running",
+                          "initContainerStatuses":[{"name":"i1","restartCount":2,
+                           "lastState":{"terminated":{"exitCode":1,"finishedAt":"AGO(PT2M)"}},
+                           "state":{"terminated":{"exitCode":0,"reason":"Completed"}}}],
+                          "containerStatuses":[{"name":"a","ready":false,"restartCount":4,"state":{"running":{}},
+                           "lastState":{"terminated":{"exitCode":1,"finishedAt":"AGO(PT20S)"}}}]}}""",
+                        List.of("p", "0/1", "Running", "4 (20s ago)", "20m", "<none>", "<none>", "<none>",
+                                "<none>")),
                 Arguments.of("completed", """
                         {"metadata":{"name":"job-x","creationTimestamp":"AGO(PT3H)"},
                          "spec":{"containers":[{"name":"a"}]},
@@ -138,6 +157,31 @@ class PodTableTest {
                           "containerStatuses":[{"name":"app","ready":true,"restartCount":0,
                            "state":{"running":{}}}]}}""",
                         List.of("p", "2/2", "Running", "1", "60m", "<none>", "<none>", "<none>", "<none>")),
+                Arguments.of("sidecar running but not started yet", """
+                        {"metadata":{"name":"p","creationTimestamp":"AGO(PT1M)"},
+                         "spec":{"initContainers":[{"name":"s1","restartPolicy":"Always"},
+                           {"name":"s2","restartPolicy":"Always"}],"containers":[{"name":"app"}]},
+                         "status":{"phase":"Pending","conditions":[{"type":"Initialized","status":"False"}],
+                          "initContainerStatuses":[{"name":"s1","started":false,"restartCount":3,
+                            "state":{"running":{}},"lastState":{"terminated":{"exitCode":1,
+                            "finishedAt":"AGO(PT10S)"}}},
+                           {"name":"s2","started":false,"state":{"waiting":{}}}],
+                          "containerStatuses":[{"name":"app","state":{"waiting":{}}}]}}""",
+                        List.of("p", "0/3", "Init:0/2", "3 (10s ago)", "60s", "<none>", "<none>", "<none>",
+                                "<none>")),
+                Arguments.of("sidecars started, restarts of sidecars and containers add up", """
+                        {"metadata":{"name":"p","creationTimestamp":"AGO(PT1M)"},
+                         "spec":{"initContainers":[{"name":"s1","restartPolicy":"Always"},
+                           {"name":"s2","restartPolicy":"Always"}],"containers":[{"name":"app"}]},
+                         "status":{"phase":"Running","conditions":[{"type":"Initialized","status":"True"}],
+                          "initContainerStatuses":[{"name":"s1","started":true,"ready":false,"restartCount":3,
+                            "state":{"running":{}},"lastState":{"terminated":{"exitCode":1,
+                            "finishedAt":"AGO(PT10S)"}}},
+                           {"name":"s2","started":true,"ready":false,"state":{"running":{}}}],
+                          "containerStatuses":[{"name":"app","ready":true,"restartCount":4,"state":{"running":{}},
+                           "lastState":{"terminated":{"exitCode":1,"finishedAt":"AGO(PT20S)"}}}]}}""",
+                        List.of("p", "1/3", "Running", "7 (10s ago)", "60s", "<none>", "<none>", "<none>",
+                                "<none>")),
                 Arguments.of("completed container next to a running one, pod ready", """
                         {"metadata":{"name":"p","creationTimestamp":"AGO(PT1H)"},
                          "spec":{"containers":[{"name":"a"},{"name":"b"}]},
@@ -189,6 +233,10 @@ class PodTableTest {
                           "conditions":[{"type":"example.com/lb","status":"True"},
                            {"type":"example.com/dns","status":"False"}]}}""",
                         List.of("p", "0/1", "Pending", "0", "60s", "fd00::5", "<none>", "node-2", "1/2")),
+                Arguments.of("singular podIP only", """
+                        {"metadata":{"name":"p","creationTimestamp":"AGO(PT1M)"},"spec":{"containers":[{"name":"a"}]},
+                         "status":{"phase":"Pending","podIP":"10.1.2.3"}}""",
+                        List.of("p", "0/1", "Pending", "0", "60s", "10.1.2.3", "<none>", "<none>", "<none>")),
                 Arguments.of("empty object", "{}",
                         List.of("", "0/0", "", "0", "<unknown>", "<none>", "<none>", "<none>", "<none>")));
     }
