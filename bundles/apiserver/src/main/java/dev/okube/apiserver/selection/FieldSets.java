@@ -1,6 +1,7 @@
 package dev.okube.apiserver.selection;
 
 import dev.okube.apiserver.validation.GoText;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -102,7 +103,7 @@ public final class FieldSets {
         eventAliases.put("regarding.resourceVersion", "involvedObject.resourceVersion");
         eventAliases.put("regarding.fieldPath", "involvedObject.fieldPath");
         eventAliases.put("reportingController", "reportingComponent");
-        List<String> eventLabels = new java.util.ArrayList<>(List.of("reason"));
+        List<String> eventLabels = new ArrayList<>(List.of("reason"));
         eventLabels.addAll(eventAliases.keySet());
         eventLabels.addAll(List.of("source", "type", NAMESPACE, NAME));
         register("events.k8s.io", "Event", eventLabels, Collections.unmodifiableMap(eventAliases), CORE,

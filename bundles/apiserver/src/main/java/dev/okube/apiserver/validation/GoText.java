@@ -92,14 +92,14 @@ public final class GoText {
     private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     /**
-     * Go's {@code time.Time.String()} of an RFC 3339 timestamp as metav1.Time decodes it: UTC prints
-     * {@code +0000 UTC}, other offsets print the offset twice (a fixed zone has no name). {@code null}
-     * or an unparseable text renders as Go's zero time.
+     * Go's {@code time.Time.String()} of an RFC 3339 timestamp as metav1.Time decodes it: converted to the
+     * server's local zone, which for an apiserver is UTC, so always {@code +0000 UTC}. {@code null} or an
+     * unparseable text renders as Go's zero time.
      */
     public static String time(String rfc3339) {
         OffsetDateTime t;
         try {
-            t = rfc3339 == null ? null : OffsetDateTime.parse(rfc3339);
+            t = rfc3339 == null ? null : OffsetDateTime.parse(rfc3339).withOffsetSameInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
             t = null;
         }
@@ -111,16 +111,6 @@ public final class GoText {
             String frac = String.format("%09d", t.getNano()).replaceFirst("0+$", "");
             b.append('.').append(frac);
         }
-        String offset = formatOffset(t.getOffset());
-        // a zero offset resolves to UTC on a server running in UTC, as apiservers do
-        boolean utc = t.getOffset().getTotalSeconds() == 0;
-        return b.append(' ').append(offset).append(' ').append(utc ? "UTC" : offset).toString();
-    }
-
-    private static String formatOffset(ZoneOffset o) {
-        int secs = o.getTotalSeconds();
-        char sign = secs < 0 ? '-' : '+';
-        secs = Math.abs(secs);
-        return String.format("%c%02d%02d", sign, secs / 3600, (secs / 60) % 60);
+        return b.append(" +0000 UTC").toString();
     }
 }

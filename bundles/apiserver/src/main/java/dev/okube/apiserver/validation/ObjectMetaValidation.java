@@ -384,20 +384,9 @@ public final class ObjectMetaValidation {
         return v == null || v.isNull() ? "(*bool)(nil)" : "(*bool)(0xc000000000)";
     }
 
+    /** metav1.Time equality: the same instant, however the offset was written. */
     private static boolean sameInstant(String a, String b) {
-        if (a.equals(b)) {
-            return true;
-        }
-        return GoText.time(a.isEmpty() ? null : a).equals(GoText.time(b.isEmpty() ? null : b))
-                || instant(a) != null && instant(a).equals(instant(b));
-    }
-
-    private static java.time.Instant instant(String s) {
-        try {
-            return s.isEmpty() ? null : java.time.OffsetDateTime.parse(s).toInstant();
-        } catch (java.time.format.DateTimeParseException e) {
-            return null;
-        }
+        return a.equals(b) || GoText.time(a.isEmpty() ? null : a).equals(GoText.time(b.isEmpty() ? null : b));
     }
 
     private static boolean present(JsonNode node, String field) {
