@@ -1,7 +1,9 @@
 package dev.okube.apiserver.defaults;
 
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -10,9 +12,10 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Kubernetes defaults an object while decoding it into its versioned Go type; okube keeps objects
  * as JSON, so {@link #apply} fills in the same fields, with the same "unset" rules (a nil pointer, an
- * empty string, a zero number), so that what is read back looks like what upstream serves. It covers
- * the defaulting functions only: values a registry strategy or allocator sets on create (pod status,
- * namespace finalizers, Service cluster IPs and IP families, generated Job selectors) are not here.
+ * empty string, a zero number), so that what is read back looks like what upstream serves. What a
+ * registry strategy sets on create (pod status, namespace finalizers, generated Job selectors) is
+ * {@link #prepareForCreate}'s. Neither covers allocation (Service cluster IPs, IP families, node
+ * ports) nor admission plugins (service account, priority, default tolerations).
  *
  * <p>Two serialization effects are reproduced as well, as a JSON server has no other place for them:
  * Go always emits non-pointer structs (every container carries {@code resources: {}}, every
@@ -68,7 +71,30 @@ public final class Defaults {
         register("apiextensions.k8s.io", "v1", "CustomResourceDefinition", ClusterDefaults::customResourceDefinition);
     }
 
+    private static final Map<String, BiConsumer<ObjectNode, Instant>> ON_CREATE = new HashMap<>();
+
+    static {
+        onCreate("", "v1", "Pod", CreateStrategies::pod);
+        onCreate("", "v1", "Namespace", (o, now) -> CreateStrategies.namespace(o));
+        onCreate("", "v1", "Service", (o, now) -> CreateStrategies.service(o));
+        onCreate("", "v1", "PersistentVolume", CreateStrategies::persistentVolume);
+        onCreate("", "v1", "PersistentVolumeClaim", (o, now) -> CreateStrategies.persistentVolumeClaim(o));
+        onCreate("", "v1", "ReplicationController", (o, now) -> CreateStrategies.resetStatus(o, "replicas"));
+        onCreate("apps", "v1", "Deployment", (o, now) -> CreateStrategies.resetStatus(o));
+        onCreate("apps", "v1", "ReplicaSet", (o, now) -> CreateStrategies.resetStatus(o, "replicas"));
+        onCreate("apps", "v1", "StatefulSet",
+                (o, now) -> CreateStrategies.resetStatus(o, "replicas", "availableReplicas"));
+        onCreate("apps", "v1", "DaemonSet", (o, now) -> CreateStrategies.resetStatus(o,
+                "currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady"));
+        onCreate("batch", "v1", "Job", (o, now) -> CreateStrategies.job(o));
+        onCreate("batch", "v1", "CronJob", (o, now) -> CreateStrategies.resetStatus(o));
+    }
+
     private Defaults() {
+    }
+
+    private static void onCreate(String group, String version, String kind, BiConsumer<ObjectNode, Instant> strategy) {
+        ON_CREATE.put(key(group, version, kind), strategy);
     }
 
     private static void core(String kind, Consumer<ObjectNode> defaulter) {
@@ -101,6 +127,34 @@ public final class Defaults {
         if (defaulter != null) {
             defaulter.accept(object);
         }
+    }
+
+    /**
+     * Applies what upstream's registry strategy sets on create, for an object that already went
+     * through {@link #apply} and has its system metadata (uid) filled in, then defaults it again as
+     * upstream does when it reads the stored object back: the result is what a create returns.
+     *
+     * <p>Covered: Pod status (phase Pending, qosClass, SchedulingGated condition) and the
+     * matchLabelKeys/mismatchLabelKeys merge into affinity selectors; Namespace status and the
+     * {@code kubernetes} finalizer; the status reset of Service, PersistentVolume (with its phase
+     * transition time), PersistentVolumeClaim (with dataSource/dataSourceRef normalization) and the
+     * workloads; the generated selector and pod labels of a Job without a manual selector (which, on the
+     * re-defaulting, also become the Job's labels). Other kinds only get the second defaulting pass.
+     */
+    public static void prepareForCreate(String group, String version, String kind, ObjectNode object) {
+        prepareForCreate(group, version, kind, object, Instant.now());
+    }
+
+    static void prepareForCreate(String group, String version, String kind, ObjectNode object, Instant now) {
+        if (object == null || version == null || kind == null) {
+            return;
+        }
+        String g = group == null || group.equals("core") ? "" : group;
+        BiConsumer<ObjectNode, Instant> strategy = ON_CREATE.get(key(g, version, kind));
+        if (strategy != null) {
+            strategy.accept(object, now);
+        }
+        apply(g, version, kind, object);
     }
 
     /** True when {@link #apply} has defaulting for this kind, e.g. to skip a deep copy otherwise. */
