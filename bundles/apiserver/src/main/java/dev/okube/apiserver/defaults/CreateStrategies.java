@@ -22,7 +22,8 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The spec and status values upstream's registry strategies set when an object is created
  * (PrepareForCreate, and the Job selector generated during create validation). Allocation (Service
- * IPs and node ports) and admission plugins are not strategies and are not here.
+ * IPs and node ports) and admission plugins are not strategies and are not here. A strategy may touch
+ * metadata where upstream's does (AppArmor annotations); system metadata stays the caller's.
  */
 final class CreateStrategies {
     private CreateStrategies() {
@@ -34,16 +35,82 @@ final class CreateStrategies {
         status.put("phase", "Pending");
         status.put("qosClass", qosClass(spec));
         if (!empty(spec, "schedulingGates")) {
-            // A gated pod says why it is not scheduled yet; Go writes the zero times as null.
+            // A gated pod says why it is not scheduled yet; Go writes the zero probe time as null.
             ObjectNode condition = status.putArray("conditions").addObject();
             condition.put("type", "PodScheduled");
             condition.put("status", "False");
             condition.putNull("lastProbeTime");
-            condition.putNull("lastTransitionTime");
+            condition.put("lastTransitionTime", now.truncatedTo(ChronoUnit.SECONDS).toString());
             condition.put("reason", "SchedulingGated");
             condition.put("message", "Scheduling is blocked due to non-empty scheduling gates");
         }
         applyLabelKeysToAffinity(pod, spec);
+        syncAppArmor(pod, spec);
+    }
+
+    private static final String APPARMOR_PREFIX = "container.apparmor.security.beta.kubernetes.io/";
+
+    /**
+     * AppArmor's version skew: a container profile given only as a field (its own or the pod's) is
+     * mirrored into the deprecated per-container annotation for older kubelets, and one given only as
+     * an annotation into the container's field, unless the pod-level field already says the same.
+     */
+    private static void syncAppArmor(ObjectNode pod, ObjectNode spec) {
+        if (spec == null || text(obj(spec, "os"), "name").equals("windows")) {
+            return;
+        }
+        ObjectNode podProfile = obj(obj(spec, "securityContext"), "appArmorProfile");
+        for (String list : new String[] {"initContainers", "containers", "ephemeralContainers"}) {
+            for (ObjectNode container : items(spec, list)) {
+                String key = APPARMOR_PREFIX + text(container, "name");
+                ObjectNode annotations = obj(obj(pod, "metadata"), "annotations");
+                JsonNode annotation = annotations == null ? null : annotations.get(key);
+                ObjectNode profile = obj(obj(container, "securityContext"), "appArmorProfile");
+                if (annotation == null) {
+                    String value = annotationFor(profile != null ? profile : podProfile);
+                    ObjectNode target = value.isEmpty() ? null : objOrCreate(objOrCreate(pod, "metadata"), "annotations");
+                    if (target != null) {
+                        target.put(key, value);
+                    }
+                } else if (profile == null && annotation.isString()) {
+                    ObjectNode field = fieldFor(annotation.asString());
+                    if (field != null && !field.equals(podProfile)) {
+                        ObjectNode securityContext = objOrCreate(container, "securityContext");
+                        if (securityContext != null) {
+                            securityContext.set("appArmorProfile", field);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static String annotationFor(ObjectNode profile) {
+        switch (text(profile, "type")) {
+            case "Unconfined":
+                return "unconfined";
+            case "RuntimeDefault":
+                return "runtime/default";
+            case "Localhost":
+                JsonNode name = profile.get("localhostProfile");
+                return name != null && name.isString() ? "localhost/" + name.asString() : "";
+            default:
+                return "";
+        }
+    }
+
+    private static ObjectNode fieldFor(String annotation) {
+        ObjectNode field = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        if (annotation.equals("unconfined")) {
+            return field.put("type", "Unconfined");
+        }
+        if (annotation.equals("runtime/default")) {
+            return field.put("type", "RuntimeDefault");
+        }
+        if (annotation.startsWith("localhost/") && annotation.length() > "localhost/".length()) {
+            return field.put("type", "Localhost").put("localhostProfile", annotation.substring("localhost/".length()));
+        }
+        return null;
     }
 
     /**

@@ -210,7 +210,8 @@ class DefaultsTest {
         "capacity", "roleRef", "subjects", "hostPath", "secret", "items", "port", "targetPort", "selector",
         "uid", "manualSelector", "matchLabels", "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
         "labelSelector", "matchLabelKeys", "matchExpressions", "schedulingGates", "finalizers", "dataSource",
-        "dataSourceRef", "cpu", "memory", "divisor", "resourceFieldRef", "overhead", "sizeLimit", "emptyDir"};
+        "dataSourceRef", "cpu", "memory", "divisor", "resourceFieldRef", "overhead", "sizeLimit", "emptyDir",
+        "annotations", "securityContext", "appArmorProfile", "localhostProfile", "os"};
 
     @Test
     void neverThrowsOnPartialOrIllTypedObjects() {
