@@ -68,6 +68,8 @@ public final class Defaults {
         register("flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", ClusterDefaults::flowSchema);
         register("flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration",
                 ClusterDefaults::priorityLevelConfiguration);
+        register("apiregistration.k8s.io", "v1", "APIService", ClusterDefaults::apiService);
+        register("authentication.k8s.io", "v1", "TokenRequest", ClusterDefaults::tokenRequest);
         register("apiextensions.k8s.io", "v1", "CustomResourceDefinition", ClusterDefaults::customResourceDefinition);
     }
 

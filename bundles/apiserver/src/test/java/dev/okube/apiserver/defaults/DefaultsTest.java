@@ -228,7 +228,8 @@ class DefaultsTest {
             {"admissionregistration.k8s.io", "MutatingWebhookConfiguration"},
             {"admissionregistration.k8s.io", "ValidatingAdmissionPolicy"},
             {"admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"},
-            {"apiextensions.k8s.io", "CustomResourceDefinition"},
+            {"apiextensions.k8s.io", "CustomResourceDefinition"}, {"apiregistration.k8s.io", "APIService"},
+            {"authentication.k8s.io", "TokenRequest"}, {"", "ResourceQuota"}, {"storage.k8s.io", "CSIDriver"},
             {"flowcontrol.apiserver.k8s.io", "FlowSchema"},
             {"flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"}};
         for (int round = 0; round < 3000; round++) {
