@@ -132,16 +132,18 @@ public final class Defaults {
     }
 
     /**
-     * Applies what upstream's registry strategy sets on create, for an object that already went
-     * through {@link #apply} and has its system metadata (uid) filled in, then defaults it again as
-     * upstream does when it reads the stored object back: the result is what a create returns.
+     * Applies what upstream's registry strategy sets when the object is created, then defaults it
+     * again as upstream does when it reads the stored object back: the result is what a create
+     * returns. Call it once system metadata (the uid) is filled in; it runs {@link #apply} first
+     * itself, which is idempotent, so an object already defaulted is fine. Unknown kinds get only
+     * the defaulting; never throws on partial objects.
      *
-     * <p>Covered: Pod status (phase Pending, qosClass, SchedulingGated condition) and the
-     * matchLabelKeys/mismatchLabelKeys merge into affinity selectors; Namespace status and the
-     * {@code kubernetes} finalizer; the status reset of Service, PersistentVolume (with its phase
-     * transition time), PersistentVolumeClaim (with dataSource/dataSourceRef normalization) and the
-     * workloads; the generated selector and pod labels of a Job without a manual selector (which, on the
-     * re-defaulting, also become the Job's labels). Other kinds only get the second defaulting pass.
+     * <p>Covered: Pod status (phase Pending, qosClass, the SchedulingGated condition), the
+     * matchLabelKeys/mismatchLabelKeys merge into affinity selectors and the AppArmor
+     * field/annotation sync; Namespace status and the {@code kubernetes} finalizer; the status reset
+     * of Service, PersistentVolume (with its phase transition time), PersistentVolumeClaim (with the
+     * dataSource/dataSourceRef normalization) and the workloads; the generated selector and pod labels
+     * of a Job without a manual selector (which the second defaulting also copies to the Job's labels).
      */
     public static void prepareForCreate(String group, String version, String kind, ObjectNode object) {
         prepareForCreate(group, version, kind, object, Instant.now());
@@ -152,6 +154,7 @@ public final class Defaults {
             return;
         }
         String g = group == null || group.equals("core") ? "" : group;
+        apply(g, version, kind, object);
         BiConsumer<ObjectNode, Instant> strategy = ON_CREATE.get(key(g, version, kind));
         if (strategy != null) {
             strategy.accept(object, now);

@@ -94,9 +94,13 @@ class DefaultsTest {
     @MethodSource("createCases")
     void createReturnsWhatUpstreamReturns(Case c) {
         ObjectNode object = c.in().deepCopy();
-        Defaults.apply(c.group(), c.version(), c.kind(), object);
         Defaults.prepareForCreate(c.group(), c.version(), c.kind(), object, CLOCK);
         assertSame(c.out(), object);
+        // The REST layer may already have defaulted the decoded object; the result is the same.
+        ObjectNode defaulted = c.in().deepCopy();
+        Defaults.apply(c.group(), c.version(), c.kind(), defaulted);
+        Defaults.prepareForCreate(c.group(), c.version(), c.kind(), defaulted, CLOCK);
+        assertSame(c.out(), defaulted);
     }
 
     private static final Instant CLOCK = Instant.parse("2026-01-02T03:04:05.678Z");
