@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Set;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -100,7 +101,7 @@ final class CreateStrategies {
     }
 
     private static ObjectNode fieldFor(String annotation) {
-        ObjectNode field = tools.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode field = JsonNodeFactory.instance.objectNode();
         if (annotation.equals("unconfined")) {
             return field.put("type", "Unconfined");
         }

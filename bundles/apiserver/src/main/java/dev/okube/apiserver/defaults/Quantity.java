@@ -3,6 +3,8 @@ package dev.okube.apiserver.defaults;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,7 +43,7 @@ final class Quantity {
         if (list == null) {
             return;
         }
-        for (String name : new java.util.ArrayList<>(list.propertyNames())) {
+        for (String name : new ArrayList<>(list.propertyNames())) {
             String canonical = canonical(list.get(name), true);
             if (canonical != null) {
                 list.put(name, canonical);
@@ -128,7 +130,7 @@ final class Quantity {
             return value.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
         }
         if (suffix.endsWith("i")) {
-            int power = java.util.Arrays.asList(BINARY_SUFFIXES).indexOf(suffix);
+            int power = Arrays.asList(BINARY_SUFFIXES).indexOf(suffix);
             return value.multiply(new BigDecimal(KI.pow(power)));
         }
         return value.scaleByPowerOfTen(DECIMAL_SUFFIXES.get(suffix));
