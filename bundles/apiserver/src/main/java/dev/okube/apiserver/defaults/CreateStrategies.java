@@ -282,6 +282,29 @@ final class CreateStrategies {
         }
     }
 
+    private static final String TEMPLATE_GENERATION = "deprecated.daemonset.template.generation";
+
+    /**
+     * A DaemonSet starts at template generation 1 unless it brings a higher one; apps/v1 carries the
+     * internal field as this annotation, so it shows on every DaemonSet.
+     */
+    static void daemonSet(ObjectNode daemonSet) {
+        resetStatus(daemonSet, "currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady");
+        ObjectNode annotations = objOrCreate(objOrCreate(daemonSet, "metadata"), "annotations");
+        if (annotations == null) {
+            return;
+        }
+        long generation = 0;
+        try {
+            generation = Long.parseLong(text(annotations, TEMPLATE_GENERATION));
+        } catch (NumberFormatException e) {
+            // Missing or not a number: upstream's decoding rejects the latter; either way start at 1.
+        }
+        if (generation < 1) {
+            annotations.put(TEMPLATE_GENERATION, "1");
+        }
+    }
+
     static void job(ObjectNode job) {
         resetStatus(job);
         ObjectNode spec = obj(job, "spec");

@@ -86,8 +86,7 @@ public final class Defaults {
         onCreate("apps", "v1", "ReplicaSet", (o, now) -> CreateStrategies.resetStatus(o, "replicas"));
         onCreate("apps", "v1", "StatefulSet",
                 (o, now) -> CreateStrategies.resetStatus(o, "replicas", "availableReplicas"));
-        onCreate("apps", "v1", "DaemonSet", (o, now) -> CreateStrategies.resetStatus(o,
-                "currentNumberScheduled", "numberMisscheduled", "desiredNumberScheduled", "numberReady"));
+        onCreate("apps", "v1", "DaemonSet", (o, now) -> CreateStrategies.daemonSet(o));
         onCreate("batch", "v1", "Job", (o, now) -> CreateStrategies.job(o));
         onCreate("batch", "v1", "CronJob", (o, now) -> CreateStrategies.resetStatus(o));
     }
@@ -142,7 +141,8 @@ public final class Defaults {
      * matchLabelKeys/mismatchLabelKeys merge into affinity selectors and the AppArmor
      * field/annotation sync; Namespace status and the {@code kubernetes} finalizer; the status reset
      * of Service, PersistentVolume (with its phase transition time), PersistentVolumeClaim (with the
-     * dataSource/dataSourceRef normalization) and the workloads; the generated selector and pod labels
+     * dataSource/dataSourceRef normalization) and the workloads; a DaemonSet's template-generation
+     * annotation; the generated selector and pod labels
      * of a Job without a manual selector (which the second defaulting also copies to the Job's labels).
      */
     public static void prepareForCreate(String group, String version, String kind, ObjectNode object) {
