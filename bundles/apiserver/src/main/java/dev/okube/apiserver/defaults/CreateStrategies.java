@@ -251,9 +251,10 @@ final class CreateStrategies {
         if (spec == null) {
             return;
         }
-        // The old dataSource field only ever took claims and snapshots; anything else goes in dataSourceRef.
+        // The old dataSource field only ever took claims and snapshots: from a client that does not
+        // know dataSourceRef, anything else is dropped as if an empty volume had been asked for.
         ObjectNode source = obj(spec, "dataSource");
-        if (source != null) {
+        if (source != null && unset(spec, "dataSourceRef")) {
             String group = text(source, "apiGroup");
             String kind = text(source, "kind");
             boolean claim = group.isEmpty() && kind.equals("PersistentVolumeClaim");
