@@ -111,8 +111,11 @@ public final class Defaults {
     }
 
     /**
-     * Applies upstream's defaulting for the kind to a JSON object in place (the object as posted, after
-     * decoding; metadata handling is not yours). Unknown kinds: no-op. Must never throw on partial objects.
+     * Applies upstream's defaulting for the kind to a JSON object in place: the object as posted,
+     * after decoding, and likewise an object read back from storage (upstream defaults on every
+     * decode; the result is idempotent). Metadata is the caller's, except the labels upstream's
+     * defaulting itself sets (a Namespace's name label, ReplicationController and Job labels from
+     * their templates). Unknown kinds are a no-op. Never throws, whatever the object's shape.
      *
      * @param group   the API group, "" (or "core") for the legacy core group
      * @param version the API version, e.g. "v1"
@@ -142,8 +145,8 @@ public final class Defaults {
      * field/annotation sync; Namespace status and the {@code kubernetes} finalizer; the status reset
      * of Service, PersistentVolume (with its phase transition time), PersistentVolumeClaim (with the
      * dataSource/dataSourceRef normalization) and the workloads; a DaemonSet's template-generation
-     * annotation; the generated selector and pod labels
-     * of a Job without a manual selector (which the second defaulting also copies to the Job's labels).
+     * annotation; the generated selector and pod labels of a Job without a manual selector (which
+     * the second defaulting also copies to the Job's labels).
      */
     public static void prepareForCreate(String group, String version, String kind, ObjectNode object) {
         prepareForCreate(group, version, kind, object, Instant.now());
