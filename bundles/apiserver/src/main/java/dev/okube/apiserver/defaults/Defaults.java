@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Two serialization effects are reproduced as well, as a JSON server has no other place for them:
  * Go always emits non-pointer structs (every container carries {@code resources: {}}, every
- * resourceFieldRef a {@code divisor}), and resource quantities come back in canonical form
+ * resourceFieldRef a {@code divisor}, every embedded template {@code metadata} with
+ * {@code creationTimestamp: null}), and resource quantities come back in canonical form
  * ({@code 1024Mi} as {@code 1Gi}, {@code 0.5} as {@code 500m}), ResourceList entries rounded up to
  * milli-units as upstream's defaulting does.
  */

@@ -126,6 +126,17 @@ final class Json {
         }
     }
 
+    /**
+     * An embedded ObjectMeta (of a pod, job or claim template) as Go serializes it: the struct is
+     * always written, and its zero creationTimestamp as null.
+     */
+    static void embeddedMetadata(ObjectNode holder) {
+        ObjectNode metadata = objOrCreate(holder, "metadata");
+        if (metadata != null && !metadata.has("creationTimestamp")) {
+            metadata.putNull("creationTimestamp");
+        }
+    }
+
     /** A nil pointer-to-struct defaulted to the empty struct, which Go serializes as {}. */
     static void defaultEmptyObject(ObjectNode node, String field) {
         if (node != null && unset(node, field)) {

@@ -57,6 +57,7 @@ final class PodDefaults {
 
     /** Defaults of a PodTemplateSpec ({metadata, spec}) embedded in a workload. */
     static void template(ObjectNode template) {
+        Json.embeddedMetadata(template);
         podSpec(obj(template, "spec"));
     }
 
@@ -191,6 +192,7 @@ final class PodDefaults {
             }
         }
         ObjectNode template = obj(obj(volume, "ephemeral"), "volumeClaimTemplate");
+        Json.embeddedMetadata(template);
         pvcSpec(obj(template, "spec"));
     }
 
