@@ -127,8 +127,8 @@ final class Json {
     }
 
     /**
-     * An embedded ObjectMeta (of a pod, job or claim template) as Go serializes it: the struct is
-     * always written, and its zero creationTimestamp as null.
+     * An embedded ObjectMeta (of a pod, job or claim template) as 1.32 serializes it: the struct is
+     * always written, and its zero creationTimestamp as null (1.33 stops writing the null).
      */
     static void embeddedMetadata(ObjectNode holder) {
         ObjectNode metadata = objOrCreate(holder, "metadata");
