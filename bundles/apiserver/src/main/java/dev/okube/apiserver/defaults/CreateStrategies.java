@@ -233,8 +233,8 @@ final class CreateStrategies {
         }
     }
 
+    /** Service and Ingress: the load-balancer status is a non-pointer struct, so it shows as {}. */
     static void service(ObjectNode service) {
-        // LoadBalancerStatus is a non-pointer struct: an empty status still shows loadBalancer: {}.
         service.putObject("status").putObject("loadBalancer");
     }
 
@@ -273,6 +273,12 @@ final class CreateStrategies {
             copy.remove("namespace");
             spec.set("dataSource", copy);
         }
+    }
+
+    /** v2 still writes a nil currentMetrics, as null, next to the desiredReplicas counter. */
+    static void horizontalPodAutoscalerV2(ObjectNode hpa) {
+        resetStatus(hpa, "desiredReplicas");
+        ((ObjectNode) hpa.get("status")).putNull("currentMetrics");
     }
 
     /** Status reset on create; Go still writes the non-omitempty counters of each status type as 0. */

@@ -90,6 +90,22 @@ public final class Defaults {
         onCreate("apps", "v1", "DaemonSet", (o, now) -> CreateStrategies.daemonSet(o));
         onCreate("batch", "v1", "Job", (o, now) -> CreateStrategies.job(o));
         onCreate("batch", "v1", "CronJob", (o, now) -> CreateStrategies.resetStatus(o));
+        onCreate("", "v1", "ResourceQuota", (o, now) -> CreateStrategies.resetStatus(o));
+        onCreate("autoscaling", "v1", "HorizontalPodAutoscaler",
+                (o, now) -> CreateStrategies.resetStatus(o, "currentReplicas", "desiredReplicas"));
+        onCreate("autoscaling", "v2", "HorizontalPodAutoscaler",
+                (o, now) -> CreateStrategies.horizontalPodAutoscalerV2(o));
+        onCreate("policy", "v1", "PodDisruptionBudget", (o, now) -> CreateStrategies.resetStatus(o,
+                "disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods"));
+        onCreate("networking.k8s.io", "v1", "Ingress", (o, now) -> CreateStrategies.service(o));
+        onCreate("certificates.k8s.io", "v1", "CertificateSigningRequest",
+                (o, now) -> CreateStrategies.resetStatus(o));
+        onCreate("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy",
+                (o, now) -> CreateStrategies.resetStatus(o));
+        onCreate("flowcontrol.apiserver.k8s.io", "v1", "FlowSchema", (o, now) -> CreateStrategies.resetStatus(o));
+        onCreate("flowcontrol.apiserver.k8s.io", "v1", "PriorityLevelConfiguration",
+                (o, now) -> CreateStrategies.resetStatus(o));
+        onCreate("apiregistration.k8s.io", "v1", "APIService", (o, now) -> CreateStrategies.resetStatus(o));
     }
 
     private Defaults() {
@@ -144,8 +160,11 @@ public final class Defaults {
      * <p>Covered: Pod status (phase Pending, qosClass, the SchedulingGated condition), the
      * matchLabelKeys/mismatchLabelKeys merge into affinity selectors and the AppArmor
      * field/annotation sync; Namespace status and the {@code kubernetes} finalizer; the status reset
-     * of Service, PersistentVolume (with its phase transition time), PersistentVolumeClaim (with the
-     * dataSource/dataSourceRef normalization) and the workloads; a DaemonSet's template-generation
+     * (clients cannot set status on create; Go still writes the non-omitempty zero fields) of Service,
+     * Ingress, PersistentVolume (with its phase transition time), PersistentVolumeClaim (with the
+     * dataSource/dataSourceRef normalization), the workloads, HorizontalPodAutoscaler,
+     * PodDisruptionBudget, ResourceQuota, CertificateSigningRequest, ValidatingAdmissionPolicy,
+     * FlowSchema, PriorityLevelConfiguration and APIService; a DaemonSet's template-generation
      * annotation; the generated selector and pod labels of a Job without a manual selector (which
      * the second defaulting also copies to the Job's labels).
      */

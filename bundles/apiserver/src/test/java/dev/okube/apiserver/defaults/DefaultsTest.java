@@ -234,6 +234,8 @@ class DefaultsTest {
             {"admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"},
             {"apiextensions.k8s.io", "CustomResourceDefinition"}, {"apiregistration.k8s.io", "APIService"},
             {"authentication.k8s.io", "TokenRequest"}, {"", "ResourceQuota"}, {"storage.k8s.io", "CSIDriver"},
+            {"policy", "PodDisruptionBudget"}, {"networking.k8s.io", "Ingress"},
+            {"certificates.k8s.io", "CertificateSigningRequest"},
             {"flowcontrol.apiserver.k8s.io", "FlowSchema"},
             {"flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"}};
         for (int round = 0; round < 3000; round++) {
