@@ -85,7 +85,8 @@ final class PodDefaults {
     private static void requestsFromLimits(ObjectNode container) {
         ObjectNode resources = obj(container, "resources");
         ObjectNode limits = obj(resources, "limits");
-        if (limits == null) {
+        // An empty requests map would be omitted by Go's serializer, so none is made for empty limits.
+        if (limits == null || limits.isEmpty()) {
             return;
         }
         ObjectNode requests = Json.objOrCreate(resources, "requests");
