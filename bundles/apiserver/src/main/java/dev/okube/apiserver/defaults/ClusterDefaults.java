@@ -14,8 +14,8 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Defaulting of the networking, RBAC, storage, scheduling, discovery, admission-registration and
- * apiextensions kinds.
+ * Defaulting of the networking, RBAC, storage, scheduling, discovery, admission-registration,
+ * flow-control, authentication, aggregation and apiextensions kinds.
  */
 final class ClusterDefaults {
     private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
@@ -162,6 +162,15 @@ final class ClusterDefaults {
         ObjectNode exempt = obj(spec, "exempt");
         defaultPointer(exempt, "nominalConcurrencyShares", 0);
         defaultPointer(exempt, "lendablePercent", 0);
+    }
+
+    static void apiService(ObjectNode apiService) {
+        defaultPointer(obj(obj(apiService, "spec"), "service"), "port", 443);
+    }
+
+    static void tokenRequest(ObjectNode tokenRequest) {
+        // One hour; the server may still shorten or lengthen what it grants.
+        defaultPointer(obj(tokenRequest, "spec"), "expirationSeconds", 3600);
     }
 
     static void customResourceDefinition(ObjectNode crd) {

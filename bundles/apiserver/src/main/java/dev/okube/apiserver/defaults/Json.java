@@ -51,15 +51,15 @@ final class Json {
         return out;
     }
 
-    /** True when the field is missing or JSON null: how a nil pointer, slice or map decodes. */
+    /** True when the field is missing or JSON null (how a nil pointer, slice or map decodes), or there is no node. */
     static boolean unset(ObjectNode node, String field) {
-        JsonNode value = node.get(field);
+        JsonNode value = node == null ? null : node.get(field);
         return value == null || value.isNull();
     }
 
     /** True when the field holds Go's zero value for a non-pointer scalar: missing, null, "", 0 or false. */
     static boolean zero(ObjectNode node, String field) {
-        JsonNode value = node.get(field);
+        JsonNode value = node == null ? null : node.get(field);
         if (value == null || value.isNull()) {
             return true;
         }
@@ -77,7 +77,7 @@ final class Json {
 
     /** True when a slice or map field is nil or empty ({@code len(x) == 0} in Go). */
     static boolean empty(ObjectNode node, String field) {
-        JsonNode value = node.get(field);
+        JsonNode value = node == null ? null : node.get(field);
         return value == null || value.isNull() || ((value.isArray() || value.isObject()) && value.isEmpty());
     }
 
@@ -123,6 +123,17 @@ final class Json {
     static void defaultPointer(ObjectNode node, String field, boolean value) {
         if (node != null && unset(node, field)) {
             node.put(field, value);
+        }
+    }
+
+    /**
+     * An embedded ObjectMeta (of a pod, job or claim template) as 1.32 serializes it: the struct is
+     * always written, and its zero creationTimestamp as null (1.33 stops writing the null).
+     */
+    static void embeddedMetadata(ObjectNode holder) {
+        ObjectNode metadata = objOrCreate(holder, "metadata");
+        if (metadata != null && !metadata.has("creationTimestamp")) {
+            metadata.putNull("creationTimestamp");
         }
     }
 

@@ -57,6 +57,7 @@ final class PodDefaults {
 
     /** Defaults of a PodTemplateSpec ({metadata, spec}) embedded in a workload. */
     static void template(ObjectNode template) {
+        Json.embeddedMetadata(template);
         podSpec(obj(template, "spec"));
     }
 
@@ -84,7 +85,8 @@ final class PodDefaults {
     private static void requestsFromLimits(ObjectNode container) {
         ObjectNode resources = obj(container, "resources");
         ObjectNode limits = obj(resources, "limits");
-        if (limits == null) {
+        // An empty requests map would be omitted by Go's serializer, so none is made for empty limits.
+        if (limits == null || limits.isEmpty()) {
             return;
         }
         ObjectNode requests = Json.objOrCreate(resources, "requests");
@@ -191,6 +193,7 @@ final class PodDefaults {
             }
         }
         ObjectNode template = obj(obj(volume, "ephemeral"), "volumeClaimTemplate");
+        Json.embeddedMetadata(template);
         pvcSpec(obj(template, "spec"));
     }
 

@@ -3,6 +3,8 @@ package dev.okube.apiserver.defaults;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,7 +43,7 @@ final class Quantity {
         if (list == null) {
             return;
         }
-        for (String name : new java.util.ArrayList<>(list.propertyNames())) {
+        for (String name : new ArrayList<>(list.propertyNames())) {
             String canonical = canonical(list.get(name), true);
             if (canonical != null) {
                 list.put(name, canonical);
@@ -72,6 +74,19 @@ final class Quantity {
         return null;
     }
 
+    /** The numeric value of a quantity (a JSON string or number), or null when it does not parse. */
+    static BigDecimal value(JsonNode node) {
+        String canonical = canonical(node, false);
+        if (canonical == null) {
+            return null;
+        }
+        Matcher m = SYNTAX.matcher(canonical);
+        if (!m.matches()) {
+            return null;
+        }
+        return parse(m);
+    }
+
     /**
      * The canonical text of a quantity, or null when it does not parse (validation reports that).
      *
@@ -92,29 +107,33 @@ final class Quantity {
         if (!m.matches()) {
             return null;
         }
+        BigDecimal value = parse(m);
         String suffix = m.group(3) == null ? "" : m.group(3);
-        BigDecimal value = new BigDecimal(m.group(2).startsWith(".") ? "0" + m.group(2) : m.group(2));
-        if (m.group(1).equals("-")) {
-            value = value.negate();
-        }
-        Format format;
-        if (suffix.startsWith("e") || suffix.startsWith("E") && suffix.length() > 1) {
-            format = Format.DECIMAL_EXPONENT;
-            value = value.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
-        } else if (suffix.endsWith("i")) {
-            format = Format.BINARY_SI;
-            int power = java.util.Arrays.asList(BINARY_SUFFIXES).indexOf(suffix);
-            value = value.multiply(new BigDecimal(KI.pow(power)));
-        } else {
-            format = Format.DECIMAL_SI;
-            value = value.scaleByPowerOfTen(DECIMAL_SUFFIXES.get(suffix));
-        }
+        Format format = suffix.startsWith("e") || suffix.startsWith("E") && suffix.length() > 1
+                ? Format.DECIMAL_EXPONENT
+                : suffix.endsWith("i") ? Format.BINARY_SI : Format.DECIMAL_SI;
         int maxScale = milliRound ? 3 : 9;
         if (value.scale() > maxScale) {
             // Away from zero, as upstream's RoundUp does.
             value = value.setScale(maxScale, RoundingMode.UP);
         }
         return format(value, format);
+    }
+
+    private static BigDecimal parse(Matcher m) {
+        String suffix = m.group(3) == null ? "" : m.group(3);
+        BigDecimal value = new BigDecimal(m.group(2).startsWith(".") ? "0" + m.group(2) : m.group(2));
+        if (m.group(1).equals("-")) {
+            value = value.negate();
+        }
+        if (suffix.startsWith("e") || suffix.startsWith("E") && suffix.length() > 1) {
+            return value.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
+        }
+        if (suffix.endsWith("i")) {
+            int power = Arrays.asList(BINARY_SUFFIXES).indexOf(suffix);
+            return value.multiply(new BigDecimal(KI.pow(power)));
+        }
+        return value.scaleByPowerOfTen(DECIMAL_SUFFIXES.get(suffix));
     }
 
     private static String format(BigDecimal value, Format format) {

@@ -86,6 +86,7 @@ final class WorkloadDefaults {
         defaultPointer(spec, "revisionHistoryLimit", 10);
         PodDefaults.template(obj(spec, "template"));
         for (ObjectNode claim : items(spec, "volumeClaimTemplates")) {
+            Json.embeddedMetadata(claim);
             PodDefaults.pvc(claim);
         }
     }
@@ -137,6 +138,7 @@ final class WorkloadDefaults {
         defaultPointer(spec, "suspend", false);
         defaultPointer(spec, "successfulJobsHistoryLimit", 3);
         defaultPointer(spec, "failedJobsHistoryLimit", 1);
+        Json.embeddedMetadata(obj(spec, "jobTemplate"));
         ObjectNode jobSpec = obj(obj(spec, "jobTemplate"), "spec");
         if (jobSpec != null) {
             jobSpecCommon(jobSpec);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -48,8 +49,16 @@ class DefaultsTest {
     }
 
     static Stream<Arguments> cases() throws Exception {
+        return read("workloads.yaml", "core.yaml", "cluster.yaml");
+    }
+
+    static Stream<Arguments> createCases() throws Exception {
+        return read("create.yaml");
+    }
+
+    private static Stream<Arguments> read(String... files) throws Exception {
         List<Arguments> all = new ArrayList<>();
-        for (String file : new String[] {"workloads.yaml", "core.yaml", "cluster.yaml"}) {
+        for (String file : files) {
             try (InputStream in = DefaultsTest.class.getResourceAsStream(file);
                     MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(in)) {
                 while (docs.hasNext()) {
@@ -80,6 +89,21 @@ class DefaultsTest {
         Defaults.apply(c.group(), c.version(), c.kind(), object);
         assertSame(c.out(), object);
     }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("createCases")
+    void createReturnsWhatUpstreamReturns(Case c) {
+        ObjectNode object = c.in().deepCopy();
+        Defaults.prepareForCreate(c.group(), c.version(), c.kind(), object, CLOCK);
+        assertSame(c.out(), object);
+        // The REST layer may already have defaulted the decoded object; the result is the same.
+        ObjectNode defaulted = c.in().deepCopy();
+        Defaults.apply(c.group(), c.version(), c.kind(), defaulted);
+        Defaults.prepareForCreate(c.group(), c.version(), c.kind(), defaulted, CLOCK);
+        assertSame(c.out(), defaulted);
+    }
+
+    private static final Instant CLOCK = Instant.parse("2026-01-02T03:04:05.678Z");
 
     private static void assertSame(ObjectNode expected, ObjectNode actual) {
         if (!expected.equals(SAME, actual)) {
@@ -155,7 +179,7 @@ class DefaultsTest {
         int pick = random.nextInt(depth > 4 ? 6 : 9);
         switch (pick) {
             case 0: return f.nullNode();
-            case 1: return f.stringNode(random.nextBoolean() ? "" : "latest");
+            case 1: return f.stringNode(random.nextBoolean() ? "" : random.nextBoolean() ? "latest" : "1.5Gi");
             case 2: return f.numberNode(random.nextInt(3) - 1);
             case 3: return f.booleanNode(random.nextBoolean());
             case 4: return f.numberNode(1.5);
@@ -187,7 +211,11 @@ class DefaultsTest {
         "onPodConditions", "behavior", "scaleUp", "scaleDown", "policies", "metrics", "webhooks", "clientConfig",
         "service", "names", "kind", "conversion", "versions", "storage", "volumeClaimTemplates", "hostNetwork",
         "egress", "limited", "queuing", "limitResponse", "matchConstraints", "projected", "sources", "image",
-        "capacity", "roleRef", "subjects", "hostPath", "secret", "items", "port", "targetPort", "selector"};
+        "capacity", "roleRef", "subjects", "hostPath", "secret", "items", "port", "targetPort", "selector",
+        "uid", "manualSelector", "matchLabels", "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution",
+        "labelSelector", "matchLabelKeys", "matchExpressions", "schedulingGates", "finalizers", "dataSource",
+        "dataSourceRef", "cpu", "memory", "divisor", "resourceFieldRef", "overhead", "sizeLimit", "emptyDir",
+        "annotations", "securityContext", "appArmorProfile", "localhostProfile", "os"};
 
     @Test
     void neverThrowsOnPartialOrIllTypedObjects() {
@@ -204,7 +232,10 @@ class DefaultsTest {
             {"admissionregistration.k8s.io", "MutatingWebhookConfiguration"},
             {"admissionregistration.k8s.io", "ValidatingAdmissionPolicy"},
             {"admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"},
-            {"apiextensions.k8s.io", "CustomResourceDefinition"},
+            {"apiextensions.k8s.io", "CustomResourceDefinition"}, {"apiregistration.k8s.io", "APIService"},
+            {"authentication.k8s.io", "TokenRequest"}, {"", "ResourceQuota"}, {"storage.k8s.io", "CSIDriver"},
+            {"policy", "PodDisruptionBudget"}, {"networking.k8s.io", "Ingress"},
+            {"certificates.k8s.io", "CertificateSigningRequest"},
             {"flowcontrol.apiserver.k8s.io", "FlowSchema"},
             {"flowcontrol.apiserver.k8s.io", "PriorityLevelConfiguration"}};
         for (int round = 0; round < 3000; round++) {
@@ -214,6 +245,8 @@ class DefaultsTest {
                 for (String version : new String[] {"v1", "v2"}) {
                     assertDoesNotThrow(() -> Defaults.apply(kind[0], version, kind[1], object),
                             () -> kind[1] + " " + object);
+                    assertDoesNotThrow(() -> Defaults.prepareForCreate(kind[0], version, kind[1], object),
+                            () -> "create " + kind[1] + " " + object);
                 }
             }
         }
