@@ -65,12 +65,20 @@ final class JsonConverter {
                 JsonNode value = value(field, message.getField(field));
                 if (json.inline() && value.isObject()) {
                     object.setAll((ObjectNode) value);
-                } else if (!(json.omitEmpty() && !json.pointer() && isZero(value))) {
+                } else if (!omitEmpty(field, json, value)) {
                     object.set(json.json(), value);
                 }
             }
         }
         return object;
+    }
+
+    /**
+     * What omitempty drops: a zero scalar in a non-pointer Go field. A pointer's zero is a value ({@code replicas: 0}),
+     * and omitempty never drops a struct, even one written as 0 or "" (a zero IntOrString targetPort stays).
+     */
+    private static boolean omitEmpty(FieldDescriptor field, KubeSchema.Field json, JsonNode value) {
+        return json.omitEmpty() && !json.pointer() && field.getJavaType() != FieldDescriptor.JavaType.MESSAGE && isZero(value);
     }
 
     /** The wire cannot tell an empty slice or map from nil; Go decodes both as nil, which it writes as null unless omitempty. */
