@@ -35,11 +35,15 @@ final class JsonConverter {
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter RFC3339_MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private JsonConverter() {
+    /** How many protobuf envelopes enclose the message being converted; embedded ones add one (see {@link #embedded}). */
+    private final int depth;
+
+    JsonConverter(int depth) {
+        this.depth = depth;
     }
 
     /** The JSON object for a message that Go marshals as a plain struct. */
-    static ObjectNode object(Message message) {
+    ObjectNode object(Message message) {
         ObjectNode object = NODES.objectNode();
         KubeSchema schema = KubeSchema.get();
         for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
@@ -86,7 +90,7 @@ final class JsonConverter {
         return json.known() && !json.omitEmpty() && !json.inline();
     }
 
-    private static ObjectNode map(FieldDescriptor field, List<?> entries) {
+    private ObjectNode map(FieldDescriptor field, List<?> entries) {
         Descriptor entry = field.getMessageType();
         FieldDescriptor key = entry.findFieldByName("key");
         FieldDescriptor val = entry.findFieldByName("value");
@@ -98,7 +102,7 @@ final class JsonConverter {
         return object;
     }
 
-    private static JsonNode value(FieldDescriptor field, Object value) {
+    private JsonNode value(FieldDescriptor field, Object value) {
         return switch (field.getJavaType()) {
             case MESSAGE -> message((Message) value);
             case STRING -> NODES.textNode((String) value);
@@ -121,7 +125,7 @@ final class JsonConverter {
         return NODES.numberNode(d);
     }
 
-    private static JsonNode message(Message m) {
+    private JsonNode message(Message m) {
         Descriptor type = m.getDescriptorForType();
         String name = type.getFullName();
         switch (name) {
@@ -174,7 +178,7 @@ final class JsonConverter {
         return object(m);
     }
 
-    private static ArrayNode items(Message m, FieldDescriptor field) {
+    private ArrayNode items(Message m, FieldDescriptor field) {
         ArrayNode array = NODES.arrayNode();
         for (int i = 0; i < m.getRepeatedFieldCount(field); i++) {
             array.add(value(field, m.getRepeatedField(field, i)));
@@ -197,13 +201,13 @@ final class JsonConverter {
      * Raw JSON carried inside the message. An embedded object may itself be protobuf-encoded (RawExtension holds
      * whatever the client's serializer wrote), so a raw value with the magic prefix is decoded as a whole body.
      */
-    private static JsonNode embedded(ByteString raw) {
+    private JsonNode embedded(ByteString raw) {
         if (raw.isEmpty()) {
             return NODES.nullNode();
         }
         byte[] bytes = raw.toByteArray();
         if (ProtobufCodec.hasMagic(bytes)) {
-            return ProtobufCodec.decode(bytes);
+            return ProtobufCodec.decode(bytes, depth + 1);
         }
         try {
             return MAPPER.readTree(bytes);

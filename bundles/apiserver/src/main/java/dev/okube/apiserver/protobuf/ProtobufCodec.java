@@ -19,6 +19,9 @@ public final class ProtobufCodec {
     /** Every body starts with these four bytes, so a server can tell protobuf from JSON without the Content-Type. */
     private static final byte[] MAGIC = {'k', '8', 's', 0};
 
+    /** Envelopes inside RawExtensions inside envelopes: a few are real, thousands would only be a way to exhaust the stack. */
+    private static final int MAX_NESTING = 8;
+
     private ProtobufCodec() {
     }
 
@@ -31,6 +34,13 @@ public final class ProtobufCodec {
      */
     public static ObjectNode decode(byte[] body) {
         Objects.requireNonNull(body, "body should not be null");
+        return decode(body, 0);
+    }
+
+    static ObjectNode decode(byte[] body, int depth) {
+        if (depth > MAX_NESTING) {
+            throw ProtobufException.badRequest("protobuf objects nested more than " + MAX_NESTING + " deep in raw extensions", null);
+        }
         if (!hasMagic(body)) {
             throw ProtobufException.badRequest("body is not a Kubernetes protobuf message: it does not start with \"k8s\\x00\"", null);
         }
@@ -58,7 +68,7 @@ public final class ProtobufCodec {
         ObjectNode object = JsonConverter.NODES.objectNode();
         object.put("apiVersion", apiVersion);
         object.put("kind", kind);
-        object.setAll(JsonConverter.object(message));
+        object.setAll(new JsonConverter(depth).object(message));
         return object;
     }
 

@@ -123,6 +123,22 @@ class ProtobufCodecTest {
     }
 
     @Test
+    void envelopesNestedWithoutEndAreABadRequestNotAStackOverflow() {
+        var type = KubeSchema.get().kind("apps/v1", "ControllerRevision");
+        var data = type.findFieldByName("data");
+        byte[] body = Fixtures.bytes("namespace-foo.bin");
+        for (int i = 0; i < 1000; i++) {
+            var revision = com.google.protobuf.DynamicMessage.newBuilder(type).setField(data, com.google.protobuf.DynamicMessage
+                    .newBuilder(data.getMessageType()).setField(data.getMessageType().findFieldByNumber(1), ByteString.copyFrom(body)).build());
+            body = JsonToProto.envelope("apps/v1", "ControllerRevision", revision.build().toByteString());
+        }
+        byte[] deep = body;
+        ProtobufException e = assertThrows(ProtobufException.class, () -> ProtobufCodec.decode(deep));
+        assertEquals(400, e.code());
+        assertTrue(e.getMessage().contains("nested"), e.getMessage());
+    }
+
+    @Test
     void rawExtensionThatIsNeitherJsonNorProtobufIsABadRequest() {
         var revision = JsonToProto.message(KubeSchema.get().kind("apps/v1", "ControllerRevision"), Fixtures.parse("{}")).toBuilder();
         var data = revision.getDescriptorForType().findFieldByName("data");
