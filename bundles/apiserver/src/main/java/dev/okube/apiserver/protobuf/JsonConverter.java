@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -117,8 +118,11 @@ final class JsonConverter {
         };
     }
 
-    /** Go prints a whole float64 without a fraction ({@code 10}, not {@code 10.0}). */
+    /** Go prints a whole float64 without a fraction ({@code 10}, not {@code 10.0}), and JSON has no NaN or infinities. */
     private static JsonNode number(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw ProtobufException.badRequest("unsupported number " + d + " has no JSON form", null);
+        }
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             return NODES.numberNode((long) d);
         }
@@ -194,7 +198,11 @@ final class JsonConverter {
         if (!m.hasField(seconds) && !m.hasField(nanos)) {
             return NODES.nullNode();
         }
-        return NODES.textNode(format.format(Instant.ofEpochSecond((Long) m.getField(seconds), (Integer) m.getField(nanos))));
+        try {
+            return NODES.textNode(format.format(Instant.ofEpochSecond((Long) m.getField(seconds), (Integer) m.getField(nanos))));
+        } catch (DateTimeException e) {
+            throw ProtobufException.badRequest("timestamp out of range: " + e.getMessage(), e);
+        }
     }
 
     /**

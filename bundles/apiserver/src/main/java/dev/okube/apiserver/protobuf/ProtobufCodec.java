@@ -1,8 +1,10 @@
 package dev.okube.apiserver.protobuf;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.kubernetes.client.proto.Runtime;
+import java.io.IOException;
 import java.util.Objects;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -46,8 +48,8 @@ public final class ProtobufCodec {
         }
         Runtime.Unknown envelope;
         try {
-            envelope = Runtime.Unknown.parseFrom(com.google.protobuf.ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
-        } catch (InvalidProtocolBufferException e) {
+            envelope = Runtime.Unknown.parseFrom(CodedInputStream.newInstance(body, MAGIC.length, body.length - MAGIC.length));
+        } catch (IOException e) { // only InvalidProtocolBufferException: the input is an array
             throw ProtobufException.badRequest("malformed protobuf envelope: " + e.getMessage(), e);
         }
         String apiVersion = envelope.getTypeMeta().getApiVersion();

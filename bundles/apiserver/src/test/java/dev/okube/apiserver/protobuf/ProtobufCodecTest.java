@@ -139,6 +139,19 @@ class ProtobufCodecTest {
     }
 
     @Test
+    void timestampsBeyondWhatJsonCanSayAreABadRequest() {
+        var type = KubeSchema.get().kind("v1", "Namespace");
+        var metadata = type.findFieldByName("metadata");
+        var created = metadata.getMessageType().findFieldByName("creationTimestamp");
+        var time = com.google.protobuf.DynamicMessage.newBuilder(created.getMessageType())
+                .setField(created.getMessageType().findFieldByName("seconds"), Long.MAX_VALUE).build();
+        var namespace = com.google.protobuf.DynamicMessage.newBuilder(type).setField(metadata,
+                com.google.protobuf.DynamicMessage.newBuilder(metadata.getMessageType()).setField(created, time).build()).build();
+        assertEquals(400, assertThrows(ProtobufException.class,
+                () -> ProtobufCodec.decode(JsonToProto.envelope("v1", "Namespace", namespace.toByteString()))).code());
+    }
+
+    @Test
     void rawExtensionThatIsNeitherJsonNorProtobufIsABadRequest() {
         var revision = JsonToProto.message(KubeSchema.get().kind("apps/v1", "ControllerRevision"), Fixtures.parse("{}")).toBuilder();
         var data = revision.getDescriptorForType().findFieldByName("data");
