@@ -19,13 +19,13 @@ TAG = re.compile(r'(\w+):"([^"]*)"')
 
 
 def structs(text):
-    """Yields (struct name, body lines) for each top-level struct, tracking braces so nested literals do not end it."""
+    """Yields (struct name, body lines) for each top-level struct. gofmt puts a top-level closing brace in column 0,
+    which braces inside comments or nested literals never are, so that line ends the body."""
     for m in STRUCT.finditer(text):
-        depth, i = 1, m.end()
-        while depth and i < len(text):
-            depth += {'{': 1, '}': -1}.get(text[i], 0)
-            i += 1
-        yield m.group(1), text[m.end():i - 1].splitlines()
+        if text[m.end():].lstrip(' ').startswith('}'):
+            continue  # struct{} on one line: no fields
+        end = text.find('\n}', m.end())
+        yield m.group(1), text[m.end():end].splitlines()
 
 
 def main():
@@ -45,9 +45,15 @@ def main():
                         continue
                     tags = dict(TAG.findall(f.group(3)))
                     pb = tags.get('protobuf')
-                    if not pb or 'name=' not in pb:
+                    if not pb:
                         continue
-                    proto_name = re.search(r'name=(\w+)', pb).group(1)
+                    named = re.search(r'name=(\w+)', pb)
+                    if named:
+                        proto_name = named.group(1)
+                    else:
+                        # go-to-protobuf then names the field after the Go field (the type, when embedded), lowerCamel.
+                        go_name = f.group(1) or f.group(2).lstrip('*').split('.')[-1]
+                        proto_name = go_name[0].lower() + go_name[1:]
                     json = tags.get('json', '').split(',')
                     if json[0] == '-':
                         continue

@@ -2,7 +2,8 @@
 """A recording stand-in for the API server, used to capture the protobuf bodies under src/test/resources/protobuf/.
 
 Usage: record-server.py PORT OUTDIR, then run kubectl with a kubeconfig whose server is http://127.0.0.1:PORT and a
-fresh --cache-dir. It answers /version (minor 32, so the dispatcher on PATH runs kubectl 1.32), legacy discovery for
+fresh --cache-dir. It answers /version (minor 32, or $REC_MINOR: the dispatcher on PATH runs the kubectl of that
+minor), legacy discovery for
 the resources below, and every POST with 201 and a minimal object; each POST body is written to OUTDIR/RESOURCE.bin
 (or OUTDIR/$REC_NAME.bin). The *.json next to each fixture is `kubectl ... --dry-run=client -o json` for the same
 command line: Go's JSON of the very object kubectl serialized.
@@ -41,7 +42,8 @@ class H(BaseHTTPRequestHandler):
         p = self.path.split("?")[0]
         sys.stderr.write("GET %s\n" % self.path)
         if p == "/version":
-            return self.send(200, {"major":"1","minor":"32","gitVersion":"v1.32.0","gitCommit":"fake","gitTreeState":"clean","buildDate":"2024-12-11T00:00:00Z","goVersion":"go1.23.4","compiler":"gc","platform":"linux/amd64"})
+            minor = os.environ.get("REC_MINOR", "32")
+            return self.send(200, {"major":"1","minor":minor,"gitVersion":"v1.%s.0" % minor,"gitCommit":"fake","gitTreeState":"clean","buildDate":"2024-12-11T00:00:00Z","goVersion":"go1.23.4","compiler":"gc","platform":"linux/amd64"})
         if p in DISC: return self.send(200, DISC[p])
         self.send(404, {"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","reason":"NotFound","code":404})
     def do_POST(self):

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -35,11 +36,15 @@ final class JsonConverter {
     private static final DateTimeFormatter RFC3339 = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter RFC3339_MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(ZoneOffset.UTC);
 
-    private JsonConverter() {
+    /** How many protobuf envelopes enclose the message being converted; embedded ones add one (see {@link #embedded}). */
+    private final int depth;
+
+    JsonConverter(int depth) {
+        this.depth = depth;
     }
 
     /** The JSON object for a message that Go marshals as a plain struct. */
-    static ObjectNode object(Message message) {
+    ObjectNode object(Message message) {
         ObjectNode object = NODES.objectNode();
         KubeSchema schema = KubeSchema.get();
         for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
@@ -65,7 +70,7 @@ final class JsonConverter {
                 JsonNode value = value(field, message.getField(field));
                 if (json.inline() && value.isObject()) {
                     object.setAll((ObjectNode) value);
-                } else if (!(json.omitEmpty() && !json.pointer() && isZero(value))) {
+                } else if (!omitEmpty(field, json, value)) {
                     object.set(json.json(), value);
                 }
             }
@@ -73,12 +78,20 @@ final class JsonConverter {
         return object;
     }
 
+    /**
+     * What omitempty drops: a zero scalar in a non-pointer Go field. A pointer's zero is a value ({@code replicas: 0}),
+     * and omitempty never drops a struct, even one written as 0 or "" (a zero IntOrString targetPort stays).
+     */
+    private static boolean omitEmpty(FieldDescriptor field, KubeSchema.Field json, JsonNode value) {
+        return json.omitEmpty() && !json.pointer() && field.getJavaType() != FieldDescriptor.JavaType.MESSAGE && isZero(value);
+    }
+
     /** The wire cannot tell an empty slice or map from nil; Go decodes both as nil, which it writes as null unless omitempty. */
     private static boolean writesNil(KubeSchema.Field json) {
         return json.known() && !json.omitEmpty() && !json.inline();
     }
 
-    private static ObjectNode map(FieldDescriptor field, List<?> entries) {
+    private ObjectNode map(FieldDescriptor field, List<?> entries) {
         Descriptor entry = field.getMessageType();
         FieldDescriptor key = entry.findFieldByName("key");
         FieldDescriptor val = entry.findFieldByName("value");
@@ -90,7 +103,7 @@ final class JsonConverter {
         return object;
     }
 
-    private static JsonNode value(FieldDescriptor field, Object value) {
+    private JsonNode value(FieldDescriptor field, Object value) {
         return switch (field.getJavaType()) {
             case MESSAGE -> message((Message) value);
             case STRING -> NODES.textNode((String) value);
@@ -105,15 +118,18 @@ final class JsonConverter {
         };
     }
 
-    /** Go prints a whole float64 without a fraction ({@code 10}, not {@code 10.0}). */
+    /** Go prints a whole float64 without a fraction ({@code 10}, not {@code 10.0}), and JSON has no NaN or infinities. */
     private static JsonNode number(double d) {
+        if (Double.isNaN(d) || Double.isInfinite(d)) {
+            throw ProtobufException.badRequest("unsupported number " + d + " has no JSON form", null);
+        }
         if (d == Math.rint(d) && Math.abs(d) < 1e15) {
             return NODES.numberNode((long) d);
         }
         return NODES.numberNode(d);
     }
 
-    private static JsonNode message(Message m) {
+    private JsonNode message(Message m) {
         Descriptor type = m.getDescriptorForType();
         String name = type.getFullName();
         switch (name) {
@@ -166,7 +182,7 @@ final class JsonConverter {
         return object(m);
     }
 
-    private static ArrayNode items(Message m, FieldDescriptor field) {
+    private ArrayNode items(Message m, FieldDescriptor field) {
         ArrayNode array = NODES.arrayNode();
         for (int i = 0; i < m.getRepeatedFieldCount(field); i++) {
             array.add(value(field, m.getRepeatedField(field, i)));
@@ -182,20 +198,24 @@ final class JsonConverter {
         if (!m.hasField(seconds) && !m.hasField(nanos)) {
             return NODES.nullNode();
         }
-        return NODES.textNode(format.format(Instant.ofEpochSecond((Long) m.getField(seconds), (Integer) m.getField(nanos))));
+        try {
+            return NODES.textNode(format.format(Instant.ofEpochSecond((Long) m.getField(seconds), (Integer) m.getField(nanos))));
+        } catch (DateTimeException e) {
+            throw ProtobufException.badRequest("timestamp out of range: " + e.getMessage(), e);
+        }
     }
 
     /**
      * Raw JSON carried inside the message. An embedded object may itself be protobuf-encoded (RawExtension holds
      * whatever the client's serializer wrote), so a raw value with the magic prefix is decoded as a whole body.
      */
-    private static JsonNode embedded(ByteString raw) {
+    private JsonNode embedded(ByteString raw) {
         if (raw.isEmpty()) {
             return NODES.nullNode();
         }
         byte[] bytes = raw.toByteArray();
         if (ProtobufCodec.hasMagic(bytes)) {
-            return ProtobufCodec.decode(bytes);
+            return ProtobufCodec.decode(bytes, depth + 1);
         }
         try {
             return MAPPER.readTree(bytes);

@@ -26,6 +26,10 @@ import java.util.TreeSet;
  * <p>Both come from resources made by {@code src/build/protobuf/generate.sh} from the v1.32 API sources. Kinds are
  * found generically: a top-level message of an API group package that has object or list {@code metadata} and is not
  * embedded as a single field of another message (that rule drops PodTemplateSpec, JobTemplateSpec and the like).
+ *
+ * <p>client-java-proto's generated classes cannot be the schema: they predate 1.28 and have no coordination, discovery,
+ * events, node, apiextensions v1 or autoscaling v2 messages. Where they overlap, GeneratedClassesTest checks that both
+ * agree on the wire.
  */
 final class KubeSchema {
     static final String META = "k8s.io.apimachinery.pkg.apis.meta.v1.";
@@ -43,7 +47,10 @@ final class KubeSchema {
             "flowcontrol", "flowcontrol.apiserver.k8s.io",
             "apiserverinternal", "internal.apiserver.k8s.io");
 
-    /** How encoding/json writes one proto field: its JSON name, whether the Go field is a pointer, omitempty or inline, and whether the Go sources described it at all. */
+    /**
+     * How encoding/json writes one proto field: its JSON name, whether the Go field is a pointer, omitempty or inline,
+     * and whether the Go sources described it at all.
+     */
     record Field(String json, boolean pointer, boolean omitEmpty, boolean inline, boolean known) {
     }
 

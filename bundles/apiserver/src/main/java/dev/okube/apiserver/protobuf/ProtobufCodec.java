@@ -1,8 +1,10 @@
 package dev.okube.apiserver.protobuf;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.kubernetes.client.proto.Runtime;
+import java.io.IOException;
 import java.util.Objects;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -19,6 +21,9 @@ public final class ProtobufCodec {
     /** Every body starts with these four bytes, so a server can tell protobuf from JSON without the Content-Type. */
     private static final byte[] MAGIC = {'k', '8', 's', 0};
 
+    /** Envelopes inside RawExtensions inside envelopes: a few are real, thousands would only be a way to exhaust the stack. */
+    private static final int MAX_NESTING = 8;
+
     private ProtobufCodec() {
     }
 
@@ -31,13 +36,20 @@ public final class ProtobufCodec {
      */
     public static ObjectNode decode(byte[] body) {
         Objects.requireNonNull(body, "body should not be null");
+        return decode(body, 0);
+    }
+
+    static ObjectNode decode(byte[] body, int depth) {
+        if (depth > MAX_NESTING) {
+            throw ProtobufException.badRequest("protobuf objects nested more than " + MAX_NESTING + " deep in raw extensions", null);
+        }
         if (!hasMagic(body)) {
             throw ProtobufException.badRequest("body is not a Kubernetes protobuf message: it does not start with \"k8s\\x00\"", null);
         }
         Runtime.Unknown envelope;
         try {
-            envelope = Runtime.Unknown.parseFrom(com.google.protobuf.ByteString.copyFrom(body, MAGIC.length, body.length - MAGIC.length));
-        } catch (InvalidProtocolBufferException e) {
+            envelope = Runtime.Unknown.parseFrom(CodedInputStream.newInstance(body, MAGIC.length, body.length - MAGIC.length));
+        } catch (IOException e) { // only InvalidProtocolBufferException: the input is an array
             throw ProtobufException.badRequest("malformed protobuf envelope: " + e.getMessage(), e);
         }
         String apiVersion = envelope.getTypeMeta().getApiVersion();
@@ -58,7 +70,7 @@ public final class ProtobufCodec {
         ObjectNode object = JsonConverter.NODES.objectNode();
         object.put("apiVersion", apiVersion);
         object.put("kind", kind);
-        object.setAll(JsonConverter.object(message));
+        object.setAll(new JsonConverter(depth).object(message));
         return object;
     }
 

@@ -123,6 +123,35 @@ class ProtobufCodecTest {
     }
 
     @Test
+    void envelopesNestedWithoutEndAreABadRequestNotAStackOverflow() {
+        var type = KubeSchema.get().kind("apps/v1", "ControllerRevision");
+        var data = type.findFieldByName("data");
+        byte[] body = Fixtures.bytes("namespace-foo.bin");
+        for (int i = 0; i < 1000; i++) {
+            var revision = com.google.protobuf.DynamicMessage.newBuilder(type).setField(data, com.google.protobuf.DynamicMessage
+                    .newBuilder(data.getMessageType()).setField(data.getMessageType().findFieldByNumber(1), ByteString.copyFrom(body)).build());
+            body = JsonToProto.envelope("apps/v1", "ControllerRevision", revision.build().toByteString());
+        }
+        byte[] deep = body;
+        ProtobufException e = assertThrows(ProtobufException.class, () -> ProtobufCodec.decode(deep));
+        assertEquals(400, e.code());
+        assertTrue(e.getMessage().contains("nested"), e.getMessage());
+    }
+
+    @Test
+    void timestampsBeyondWhatJsonCanSayAreABadRequest() {
+        var type = KubeSchema.get().kind("v1", "Namespace");
+        var metadata = type.findFieldByName("metadata");
+        var created = metadata.getMessageType().findFieldByName("creationTimestamp");
+        var time = com.google.protobuf.DynamicMessage.newBuilder(created.getMessageType())
+                .setField(created.getMessageType().findFieldByName("seconds"), Long.MAX_VALUE).build();
+        var namespace = com.google.protobuf.DynamicMessage.newBuilder(type).setField(metadata,
+                com.google.protobuf.DynamicMessage.newBuilder(metadata.getMessageType()).setField(created, time).build()).build();
+        assertEquals(400, assertThrows(ProtobufException.class,
+                () -> ProtobufCodec.decode(JsonToProto.envelope("v1", "Namespace", namespace.toByteString()))).code());
+    }
+
+    @Test
     void rawExtensionThatIsNeitherJsonNorProtobufIsABadRequest() {
         var revision = JsonToProto.message(KubeSchema.get().kind("apps/v1", "ControllerRevision"), Fixtures.parse("{}")).toBuilder();
         var data = revision.getDescriptorForType().findFieldByName("data");
