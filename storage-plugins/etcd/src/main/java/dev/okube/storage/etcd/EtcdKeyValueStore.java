@@ -85,7 +85,7 @@ public final class EtcdKeyValueStore implements KeyValueStore, AutoCloseable {
     @ObjectClassDefinition(id = PID, name = "okube etcd storage",
             description = "KeyValueStore on an external etcd cluster")
     public @interface Config {
-        @AttributeDefinition(description = "etcd client URLs, http:// or https://")
+        @AttributeDefinition(description = "etcd client URLs, http:// or https://, comma-separated in a .cfg file")
         String[] endpoints() default {"http://127.0.0.1:2379"};
 
         @AttributeDefinition(description = "PEM CA certificate that signed etcd's server certificate (enables TLS)")

@@ -47,7 +47,9 @@ public record EtcdSettings(List<String> endpoints, Optional<Path> caFile, Option
 
     static EtcdSettings from(EtcdKeyValueStore.Config config) {
         return new EtcdSettings(
-                Arrays.stream(config.endpoints()).map(String::trim).filter(s -> !s.isEmpty()).toList(),
+                // A .cfg file gives one string, so "http://a:2379,http://b:2379" is split here.
+                Arrays.stream(config.endpoints()).flatMap(e -> Arrays.stream(e.split(",")))
+                        .map(String::trim).filter(s -> !s.isEmpty()).toList(),
                 path(config.tls_ca_file()), path(config.tls_cert_file()), path(config.tls_key_file()),
                 Duration.ofMillis(config.connect_timeout_ms()), Duration.ofMillis(config.request_timeout_ms()),
                 config.namespace());
