@@ -1,6 +1,17 @@
 package dev.okube.apiserver;
 
+import dev.okube.api.admission.MutatingAdmission;
+import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.health.HealthCheck;
+import dev.okube.apiserver.registry.BuiltinResources;
+import dev.okube.apiserver.registry.GenericRegistry;
+import dev.okube.apiserver.registry.Registry;
+import dev.okube.apiserver.rest.ApiHandler;
+import dev.okube.apiserver.rest.ApiSelectors;
+import dev.okube.apiserver.rest.Metrics;
+import java.time.Clock;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import dev.okube.api.storage.KeyValueStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,7 +67,10 @@ public final class ApiServer {
     }
 
     private final HealthEndpoints health = new HealthEndpoints();
-    private final KeyValueStore store;
+    private final AdmissionPlugins admission = new AdmissionPlugins();
+    private final Metrics metrics = new Metrics();
+    private final ScheduledExecutorService timers;
+    private final GenericRegistry registry;
     private final Server server;
 
     /**
@@ -66,7 +80,14 @@ public final class ApiServer {
      */
     @Activate
     public ApiServer(Config config, @Reference KeyValueStore store) throws Exception {
-        this.store = store;
+        Registry resources = new Registry(BuiltinResources.definitions());
+        registry = new GenericRegistry(store, admission, Clock.systemUTC());
+        timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "okube-apiserver-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        SystemNamespaces.ensure(resources, registry);
         QueuedThreadPool threads = new QueuedThreadPool(config.max_threads(), 4);
         threads.setName("okube-apiserver");
         server = new Server(threads);
@@ -77,6 +98,10 @@ public final class ApiServer {
 
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(new ServletPathSpec("/version"), new VersionHandler());
+        routes.addMapping(new ServletPathSpec("/metrics"), new MetricsHandler(metrics));
+        ApiHandler api = new ApiHandler(resources, registry, new ApiSelectors(), metrics, timers, Clock.systemUTC());
+        routes.addMapping(new ServletPathSpec("/api/*"), api);
+        routes.addMapping(new ServletPathSpec("/apis/*"), api);
         for (HealthEndpoints.Endpoint endpoint : HealthEndpoints.Endpoint.values()) {
             routes.addMapping(new ServletPathSpec("/" + endpoint.path() + "/*"), new HealthHandler(health, endpoint));
         }
@@ -100,6 +125,8 @@ public final class ApiServer {
         // Fail /readyz first, so load balancers stop sending before the port closes (as upstream).
         health.shuttingDown();
         server.stop();
+        registry.close();
+        timers.shutdownNow();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
@@ -110,6 +137,26 @@ public final class ApiServer {
 
     void removeHealthCheck(HealthCheck check) {
         health.remove(check);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addMutatingAdmission(MutatingAdmission plugin) {
+        admission.add(plugin);
+    }
+
+    void removeMutatingAdmission(MutatingAdmission plugin) {
+        admission.remove(plugin);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addValidatingAdmission(ValidatingAdmission plugin) {
+        admission.add(plugin);
+    }
+
+    void removeValidatingAdmission(ValidatingAdmission plugin) {
+        admission.remove(plugin);
     }
 
     static Path dataDir(Config config) {

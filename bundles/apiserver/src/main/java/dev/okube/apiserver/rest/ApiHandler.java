@@ -1,0 +1,739 @@
+package dev.okube.apiserver.rest;
+
+import dev.okube.api.admission.UserInfo;
+import dev.okube.apiserver.registry.DeleteOptions;
+import dev.okube.apiserver.registry.GenericRegistry;
+import dev.okube.apiserver.registry.ListOptions;
+import dev.okube.apiserver.registry.Registry;
+import dev.okube.apiserver.registry.ResourceDefinition;
+import dev.okube.apiserver.registry.ResourceStrategy;
+import dev.okube.apiserver.registry.WatchCache;
+import dev.okube.apiserver.registry.WriteOptions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ArrayNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The Kubernetes REST API under {@code /api} and {@code /apis}: discovery and every verb of every
+ * resource in the registry, served by the one generic registry. Blocking (storage calls wait);
+ * watches are asynchronous and hold no thread.
+ */
+public final class ApiHandler extends Handler.Abstract {
+    /** Upstream's default --max-requests-inflight and --max-mutating-requests-inflight. */
+    static final int MAX_READONLY_INFLIGHT = 400;
+    static final int MAX_MUTATING_INFLIGHT = 200;
+    /** Request bodies over 3 MiB are refused, as upstream. */
+    static final int MAX_BODY = 3 * 1024 * 1024;
+    /** Watches without timeoutSeconds end after 30–60 minutes, as upstream's --min-request-timeout. */
+    static final int MIN_WATCH_SECONDS = 1800;
+    static final String JSON_TYPE = "application/json";
+    private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
+    /** No authentication yet: every request acts as the cluster administrator. */
+    private static final UserInfo ADMIN = new UserInfo("system:admin", "", List.of("system:masters",
+            "system:authenticated"), Map.of());
+
+    private final Registry registry;
+    private final GenericRegistry store;
+    private final Selectors selectors;
+    private final Discovery discovery;
+    private final Metrics metrics;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+    private final Semaphore readonly = new Semaphore(MAX_READONLY_INFLIGHT);
+    private final Semaphore mutating = new Semaphore(MAX_MUTATING_INFLIGHT);
+
+    public ApiHandler(Registry registry, GenericRegistry store, Selectors selectors, Metrics metrics,
+            ScheduledExecutorService timers, Clock clock) {
+        this.registry = registry;
+        this.store = store;
+        this.selectors = selectors;
+        this.discovery = new Discovery(registry);
+        this.metrics = metrics;
+        this.timers = timers;
+        this.clock = clock;
+        metrics.gauge("apiserver_current_inflight_requests{request_kind=\"readOnly\"}",
+                () -> (long) (MAX_READONLY_INFLIGHT - readonly.availablePermits()));
+        metrics.gauge("apiserver_current_inflight_requests{request_kind=\"mutating\"}",
+                () -> (long) (MAX_MUTATING_INFLIGHT - mutating.availablePermits()));
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
+        String path = request.getHttpURI().getDecodedPath();
+        Optional<RequestInfo> parsed;
+        try {
+            parsed = RequestInfo.parse(path, registry);
+        } catch (ApiException e) {
+            writeError(response, callback, e);
+            return true;
+        }
+        if (parsed.isEmpty()) {
+            return false;
+        }
+        RequestInfo info = parsed.get();
+        Fields query = Request.extractQueryParameters(request);
+        String method = request.getMethod();
+        boolean watch = method.equals("GET") && isTrue(query.getValue("watch"));
+        boolean isMutating = !method.equals("GET") && !method.equals("HEAD");
+        Semaphore limit = watch || info.isDiscovery() ? null : isMutating ? mutating : readonly;
+        if (limit != null && !limit.tryAcquire()) {
+            writeError(response, callback, ApiException.tooManyRequests());
+            return true;
+        }
+        int[] code = {200};
+        try {
+            if (info.isDiscovery()) {
+                serveDiscovery(request, response, callback, info);
+            } else if (watch) {
+                code[0] = 200;
+                serveWatch(request, response, callback, info, query);
+            } else {
+                code[0] = serveResource(request, response, callback, info, query, method);
+            }
+        } catch (ApiException e) {
+            code[0] = e.code();
+            writeError(response, callback, e);
+        } catch (JacksonException e) {
+            code[0] = 400;
+            writeError(response, callback, ApiException.badRequest("the request body could not be decoded: "
+                    + e.getOriginalMessage()));
+        } catch (RuntimeException e) {
+            LOG.warn("{} {} failed", method, path, e);
+            code[0] = 500;
+            writeError(response, callback, ApiException.internal(e.toString()));
+        } finally {
+            if (limit != null) {
+                limit.release();
+            }
+            info.definition().ifPresent(d -> metrics.request(watch ? "WATCH" : verb(method, info), d.group(),
+                    d.version(), d.plural(), info.subresource(), scope(info), code[0], System.nanoTime() - start));
+        }
+        return true;
+    }
+
+    private static String verb(String method, RequestInfo info) {
+        return switch (method) {
+            case "GET", "HEAD" -> info.name().isEmpty() ? "LIST" : "GET";
+            case "POST" -> "POST";
+            case "PUT" -> "PUT";
+            case "PATCH" -> "PATCH";
+            case "DELETE" -> info.name().isEmpty() ? "DELETECOLLECTION" : "DELETE";
+            default -> method;
+        };
+    }
+
+    private static String scope(RequestInfo info) {
+        return !info.name().isEmpty() ? "resource" : !info.namespace().isEmpty() ? "namespace" : "cluster";
+    }
+
+    // ---- discovery ----
+
+    private void serveDiscovery(Request request, Response response, Callback callback, RequestInfo info) {
+        if (!request.getMethod().equals("GET")) {
+            throw ApiException.methodNotAllowed();
+        }
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        String aggregated = Discovery.aggregatedVersion(accept);
+        boolean core = request.getHttpURI().getDecodedPath().startsWith("/api/") || request.getHttpURI().getDecodedPath().equals("/api");
+        if (info.group().isEmpty() && info.version().isEmpty()) {
+            if (aggregated != null) {
+                writeJson(response, callback, 200, discovery.aggregated(core, aggregated),
+                        String.format(Discovery.AGGREGATED, aggregated));
+            } else if (core) {
+                String host = request.getHttpURI().getHost() + ":" + request.getHttpURI().getPort();
+                writeJson(response, callback, 200, discovery.apiVersions(host), JSON_TYPE);
+            } else {
+                writeJson(response, callback, 200, discovery.groupList(), JSON_TYPE);
+            }
+        } else if (info.version().isEmpty()) {
+            writeJson(response, callback, 200, discovery.group(info.group()), JSON_TYPE);
+        } else {
+            writeJson(response, callback, 200, discovery.resourceList(info.group(), info.version()), JSON_TYPE);
+        }
+    }
+
+    // ---- resources ----
+
+    private int serveResource(Request request, Response response, Callback callback, RequestInfo info, Fields query,
+            String method) {
+        ResourceDefinition def = info.definition().orElseThrow();
+        String sub = info.subresource();
+        if (!sub.isEmpty() && !def.subresources().contains(sub)) {
+            throw ApiException.notFoundPath();
+        }
+        if (def.namespaced() && info.namespace().isEmpty() && !info.name().isEmpty()) {
+            throw ApiException.notFoundPath();
+        }
+        WriteOptions writeOptions = new WriteOptions(ADMIN, dryRun(query), query.getValue("fieldManager"));
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        switch (method) {
+            case "GET", "HEAD" -> {
+                if (info.name().isEmpty()) {
+                    ListOptions options = listOptions(def, query);
+                    GenericRegistry.ListResult list = store.list(def, info.namespace(), options);
+                    writeList(response, callback, def, list, accept, query);
+                } else {
+                    ObjectNode object = store.get(def, info.namespace(), info.name());
+                    writeObject(response, callback, 200, def, object, accept, query);
+                }
+                return 200;
+            }
+            case "POST" -> {
+                if (!info.name().isEmpty()) {
+                    return postSubresource(request, response, callback, info, def, query, writeOptions, accept);
+                }
+                ObjectNode body = decodeBody(request, def);
+                ObjectNode created = store.create(def, info.namespace(), body, writeOptions);
+                writeObject(response, callback, 201, def, created, accept, query);
+                return 201;
+            }
+            case "PUT" -> {
+                requireName(info);
+                ObjectNode body = decodeBody(request, def);
+                ObjectNode updated = store.update(def, info.namespace(), info.name(), sub, body, writeOptions);
+                writeObject(response, callback, 200, def, updated, accept, query);
+                return 200;
+            }
+            case "PATCH" -> {
+                requireName(info);
+                ObjectNode patched = patch(request, info, def, query, writeOptions);
+                writeObject(response, callback, 200, def, patched, accept, query);
+                return 200;
+            }
+            case "DELETE" -> {
+                DeleteOptions options = deleteOptions(request, query);
+                if (info.name().isEmpty()) {
+                    List<ObjectNode> deleted = store.deleteCollection(def, info.namespace(), listOptions(def, query),
+                            options, writeOptions);
+                    writeList(response, callback, def, new GenericRegistry.ListResult(deleted, 0, "", null), accept, query);
+                    return 200;
+                }
+                GenericRegistry.Deleted deleted = store.delete(def, info.namespace(), info.name(), options, writeOptions);
+                // Upstream answers 202 Accepted when the object lingers (finalizers, grace period).
+                int code = deleted.gone() ? 200 : 202;
+                writeObject(response, callback, code == 202 && writeOptions.dryRun() ? 200 : code, def,
+                        deleted.object(), accept, query);
+                return code;
+            }
+            default -> throw ApiException.methodNotAllowed();
+        }
+    }
+
+    private static void requireName(RequestInfo info) {
+        if (info.name().isEmpty()) {
+            throw ApiException.methodNotAllowed();
+        }
+    }
+
+    private int postSubresource(Request request, Response response, Callback callback, RequestInfo info,
+            ResourceDefinition def, Fields query, WriteOptions writeOptions, String accept) {
+        String sub = info.subresource();
+        ObjectNode body = decodeBody(request, null);
+        if (sub.equals("binding") && def.kind().equals("Pod")) {
+            String node = Json.text(body, "target", "name");
+            if (node == null || node.isEmpty()) {
+                throw ApiException.badRequest("Binding target name is required");
+            }
+            store.guaranteedUpdate(def, info.namespace(), info.name(), 0, pod -> {
+                String current = Json.text(pod, "spec", "nodeName");
+                if (Json.at(pod, "metadata", "deletionTimestamp") != null) {
+                    throw ApiException.conflict(def, info.name(), "pod " + info.name() + " is being deleted, cannot be "
+                            + "assigned to a host");
+                }
+                if (current != null && !current.isEmpty()) {
+                    throw ApiException.conflict(def, info.name(), "pod " + info.name() + " is already assigned to node \""
+                            + current + "\"");
+                }
+                Json.objectAt(pod, "spec").put("nodeName", node);
+                JsonNode annotations = Json.at(body, "metadata", "annotations");
+                if (annotations != null && annotations.isObject()) {
+                    Json.objectAt(pod, "metadata", "annotations").setAll((ObjectNode) annotations);
+                }
+                setCondition(pod, "PodScheduled", "True", Json.timestamp(clock.instant()));
+                return pod;
+            }, "binding", writeOptions);
+            writeStatus(response, callback, 201, "Success", "");
+            return 201;
+        }
+        if (sub.equals("eviction") && def.kind().equals("Pod")) {
+            JsonNode opts = Json.at(body, "deleteOptions");
+            DeleteOptions options = opts == null ? DeleteOptions.DEFAULT : deleteOptions(opts);
+            store.delete(def, info.namespace(), info.name(), options, writeOptions);
+            writeStatus(response, callback, 201, "Success", "");
+            return 201;
+        }
+        throw ApiException.methodNotAllowed();
+    }
+
+    /** Sets a status condition's status, keeping its lastTransitionTime when the status is unchanged. */
+    private static void setCondition(ObjectNode object, String type, String status, String now) {
+        ObjectNode st = Json.objectAt(object, "status");
+        JsonNode existing = st.get("conditions");
+        ArrayNode conditions = existing != null && existing.isArray() ? (ArrayNode) existing : st.putArray("conditions");
+        for (JsonNode c : conditions) {
+            if (type.equals(Json.text(c, "type"))) {
+                if (!status.equals(Json.text(c, "status"))) {
+                    ((ObjectNode) c).put("status", status);
+                    ((ObjectNode) c).put("lastTransitionTime", now);
+                }
+                return;
+            }
+        }
+        ObjectNode c = conditions.addObject();
+        c.put("type", type);
+        c.put("status", status);
+        c.putNull("lastProbeTime");
+        c.put("lastTransitionTime", now);
+    }
+
+    private ObjectNode patch(Request request, RequestInfo info, ResourceDefinition def, Fields query,
+            WriteOptions writeOptions) {
+        String type = contentType(request);
+        JsonNode patch = Json.MAPPER.readTree(readBody(request));
+        boolean json = type.equals("application/json-patch+json");
+        if (!json && !type.equals("application/merge-patch+json")) {
+            throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                    + "accepted media types include: application/json-patch+json, application/merge-patch+json");
+        }
+        long expected = 0;
+        if (!json) {
+            String rv = Json.text(patch, "metadata", "resourceVersion");
+            if (rv != null && !rv.isEmpty()) {
+                expected = GenericRegistry.parseRevision(rv);
+            }
+        }
+        return store.guaranteedUpdate(def, info.namespace(), info.name(), expected, current -> {
+            JsonNode result = json ? Patches.jsonPatch(current, patch) : Patches.mergePatch(current, patch);
+            if (!result.isObject()) {
+                throw ApiException.badRequest("the patch did not result in an object");
+            }
+            ObjectNode object = (ObjectNode) result;
+            def.strategy().applyDefaults(object);
+            return object;
+        }, info.subresource(), writeOptions);
+    }
+
+    // ---- watch ----
+
+    private void serveWatch(Request request, Response response, Callback callback, RequestInfo info, Fields query) {
+        ResourceDefinition def = info.definition().orElseThrow();
+        if (!info.subresource().isEmpty()) {
+            throw ApiException.methodNotAllowed();
+        }
+        ListOptions options = listOptions(def, query);
+        if (!info.name().isEmpty()) {
+            // GET .../pods/x?watch=true watches one object: the same as fieldSelector=metadata.name=x.
+            String name = info.name();
+            ListOptions byName = options;
+            options = new ListOptions(byName.labelSelector(),
+                    fields -> name.equals(fields.get("metadata.name")) && byName.fieldSelector().test(fields),
+                    byName.resourceVersion(), byName.resourceVersionMatch(), 0, "", byName.allowBookmarks(),
+                    byName.timeoutSeconds());
+        }
+        String rv = options.resourceVersion();
+        long after = rv.isEmpty() || rv.equals("0") ? 0 : GenericRegistry.parseRevision(rv);
+        String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        boolean table = Negotiation.wantsTable(accept);
+        String includeObject = query.getValue("includeObject");
+        WatchCache cache = store.cache(def);
+        String prefix = def.keyPrefix(info.namespace());
+
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, private");
+        WatchStream stream = new WatchStream(response, callback, event -> line(event.type(),
+                table ? table(def, List.of(event.object()), event.object().path("metadata").path("resourceVersion")
+                        .asString(""), "", null, includeObject) : event.object()),
+                options.allowBookmarks() ? revision -> line("BOOKMARK", bookmark(def, revision)) : null);
+        Runnable unregister;
+        try {
+            unregister = cache.watch(prefix, options, after, after == 0, stream);
+        } catch (ApiException e) {
+            // Upstream starts the stream and sends the error as an ERROR event.
+            stream.finish(line("ERROR", status(e)));
+            return;
+        }
+        stream.onClose(unregister);
+        long timeout = options.timeoutSeconds() > 0 ? options.timeoutSeconds()
+                : MIN_WATCH_SECONDS + ThreadLocalRandom.current().nextInt(MIN_WATCH_SECONDS);
+        var timer = timers.schedule(() -> stream.finish(null), timeout, TimeUnit.SECONDS);
+        stream.onClose(() -> {
+            unregister.run();
+            timer.cancel(false);
+        });
+        stream.start();
+    }
+
+    private static ObjectNode bookmark(ResourceDefinition def, long revision) {
+        ObjectNode o = Json.object();
+        o.put("kind", def.kind());
+        o.put("apiVersion", def.apiVersion());
+        o.putObject("metadata").put("resourceVersion", Long.toString(revision));
+        return o;
+    }
+
+    private static byte[] line(String type, JsonNode object) {
+        ObjectNode event = Json.object();
+        event.put("type", type);
+        event.set("object", object);
+        byte[] json = Json.bytes(event);
+        byte[] line = new byte[json.length + 1];
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[json.length] = '\n';
+        return line;
+    }
+
+    // ---- request decoding ----
+
+    private ListOptions listOptions(ResourceDefinition def, Fields query) {
+        String labels = query.getValue("labelSelector");
+        String fields = query.getValue("fieldSelector");
+        long limit = parseLong(query.getValue("limit"), "limit");
+        long timeout = parseLong(query.getValue("timeoutSeconds"), "timeoutSeconds");
+        String match = value(query, "resourceVersionMatch");
+        if (!match.isEmpty() && !match.equals("NotOlderThan") && !match.equals("Exact")) {
+            throw ApiException.badRequest("resourceVersionMatch: Unsupported value: \"" + match
+                    + "\": supported values: \"Exact\", \"NotOlderThan\"");
+        }
+        return new ListOptions(
+                labels == null || labels.isEmpty() ? ListOptions.ALL.labelSelector() : selectors.labels(labels),
+                fields == null || fields.isEmpty() ? ListOptions.ALL.fieldSelector() : selectors.fields(def, fields),
+                value(query, "resourceVersion"), match, Math.max(0, limit), value(query, "continue"),
+                isTrue(query.getValue("allowWatchBookmarks")), Math.max(0, timeout));
+    }
+
+    private static String value(Fields query, String name) {
+        String v = query.getValue(name);
+        return v == null ? "" : v;
+    }
+
+    private static long parseLong(String value, String name) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid " + name + ": " + value);
+        }
+    }
+
+    private static boolean isTrue(String value) {
+        return value != null && (value.equals("true") || value.equals("1"));
+    }
+
+    private static boolean dryRun(Fields query) {
+        List<String> values = query.getValues("dryRun");
+        if (values == null || values.isEmpty()) {
+            return false;
+        }
+        for (String v : values) {
+            if (!v.equals("All")) {
+                throw ApiException.badRequest("dryRun: Unsupported value: \"" + v + "\": supported values: \"All\"");
+            }
+        }
+        return true;
+    }
+
+    private DeleteOptions deleteOptions(Request request, Fields query) {
+        byte[] body = readBody(request);
+        JsonNode json = body.length == 0 ? Json.object() : decode(body, contentType(request));
+        ObjectNode merged = json.isObject() ? (ObjectNode) json : Json.object();
+        if (query.getValue("gracePeriodSeconds") != null) {
+            merged.put("gracePeriodSeconds", parseLong(query.getValue("gracePeriodSeconds"), "gracePeriodSeconds"));
+        }
+        if (query.getValue("propagationPolicy") != null) {
+            merged.put("propagationPolicy", query.getValue("propagationPolicy"));
+        }
+        return deleteOptions(merged);
+    }
+
+    private static DeleteOptions deleteOptions(JsonNode json) {
+        JsonNode grace = Json.at(json, "gracePeriodSeconds");
+        String policy = Json.text(json, "propagationPolicy");
+        if (policy == null) {
+            JsonNode orphan = Json.at(json, "orphanDependents");
+            if (orphan != null && orphan.isBoolean()) {
+                policy = orphan.booleanValue() ? "Orphan" : "Background";
+            }
+        } else if (!List.of("Orphan", "Background", "Foreground").contains(policy)) {
+            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
+                    + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        }
+        return new DeleteOptions(grace == null ? null : grace.asLong(), policy,
+                Json.text(json, "preconditions", "uid"), Json.text(json, "preconditions", "resourceVersion"));
+    }
+
+    /** Reads and decodes a body as JSON, YAML or protobuf; checks apiVersion/kind against the resource. */
+    private ObjectNode decodeBody(Request request, ResourceDefinition def) {
+        byte[] body = readBody(request);
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty");
+        }
+        JsonNode node = decode(body, contentType(request));
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the request body is not an object");
+        }
+        ObjectNode object = (ObjectNode) node;
+        if (def != null) {
+            String apiVersion = Json.text(object, "apiVersion");
+            String kind = Json.text(object, "kind");
+            if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(def.apiVersion())) {
+                throw ApiException.badRequest("the API version in the data (" + apiVersion
+                        + ") does not match the expected API version (" + def.apiVersion() + ")");
+            }
+            if (kind != null && !kind.isEmpty() && !kind.equals(def.kind())) {
+                throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
+                        + def.kind() + ")");
+            }
+            object.put("apiVersion", def.apiVersion());
+            object.put("kind", def.kind());
+        }
+        return object;
+    }
+
+    private JsonNode decode(byte[] body, String type) {
+        return switch (type) {
+            case "", "application/json", "*/*" -> Json.MAPPER.readTree(body);
+            case "application/yaml", "application/x-yaml", "text/yaml" -> Json.YAML.readTree(body);
+            case "application/vnd.kubernetes.protobuf" -> selectors.decodeProtobuf(body);
+            default -> throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown "
+                    + "format - accepted media types include: application/json, application/yaml, "
+                    + "application/vnd.kubernetes.protobuf");
+        };
+    }
+
+    private static String contentType(Request request) {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (type == null) {
+            return "";
+        }
+        int semicolon = type.indexOf(';');
+        return (semicolon < 0 ? type : type.substring(0, semicolon)).trim().toLowerCase();
+    }
+
+    private static byte[] readBody(Request request) {
+        long length = request.getLength();
+        if (length > MAX_BODY) {
+            throw new ApiException(413, "RequestEntityTooLarge", "the request is too large: " + length + " bytes, "
+                    + "the limit is " + MAX_BODY);
+        }
+        try {
+            return Content.Source.asByteArrayAsync(request, MAX_BODY).get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IllegalStateException || String.valueOf(e.getCause()).contains("max")) {
+                throw new ApiException(413, "RequestEntityTooLarge", "the request is too large; the limit is "
+                        + MAX_BODY + " bytes");
+            }
+            throw ApiException.badRequest("the request body could not be read: " + e.getCause());
+        } catch (TimeoutException e) {
+            throw ApiException.timeout("the request body did not arrive in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.internal("interrupted");
+        }
+    }
+
+    // ---- responses ----
+
+    private void writeObject(Response response, Callback callback, int code, ResourceDefinition def, ObjectNode object,
+            String accept, Fields query) {
+        if (Negotiation.wantsTable(accept)) {
+            String rv = object.path("metadata").path("resourceVersion").asString("");
+            writeJson(response, callback, code, table(def, List.of(object), rv, "", null,
+                    query.getValue("includeObject")), JSON_TYPE);
+        } else {
+            write(response, callback, code, object, accept);
+        }
+    }
+
+    private void writeList(Response response, Callback callback, ResourceDefinition def, GenericRegistry.ListResult list,
+            String accept, Fields query) {
+        String rv = list.resourceVersion() > 0 ? Long.toString(list.resourceVersion()) : "";
+        if (Negotiation.wantsTable(accept)) {
+            writeJson(response, callback, 200, table(def, list.items(), rv, list.continueToken(), list.remaining(),
+                    query.getValue("includeObject")), JSON_TYPE);
+            return;
+        }
+        ObjectNode o = Json.object();
+        o.put("kind", def.listKind());
+        o.put("apiVersion", def.apiVersion());
+        ObjectNode meta = o.putObject("metadata");
+        if (!rv.isEmpty()) {
+            meta.put("resourceVersion", rv);
+        }
+        if (!list.continueToken().isEmpty()) {
+            meta.put("continue", list.continueToken());
+        }
+        if (list.remaining() != null) {
+            meta.put("remainingItemCount", list.remaining());
+        }
+        ArrayNode items = o.putArray("items");
+        list.items().forEach(items::add);
+        write(response, callback, 200, o, accept);
+    }
+
+    /** A meta.k8s.io/v1 Table of the objects, with the kind's columns (upstream's server-side printing). */
+    private ObjectNode table(ResourceDefinition def, List<ObjectNode> objects, String rv, String continueToken,
+            Long remaining, String includeObject) {
+        ResourceStrategy strategy = def.strategy();
+        ObjectNode t = Json.object();
+        t.put("kind", "Table");
+        t.put("apiVersion", "meta.k8s.io/v1");
+        ObjectNode meta = t.putObject("metadata");
+        if (rv != null && !rv.isEmpty()) {
+            meta.put("resourceVersion", rv);
+        }
+        if (continueToken != null && !continueToken.isEmpty()) {
+            meta.put("continue", continueToken);
+        }
+        if (remaining != null) {
+            meta.put("remainingItemCount", remaining);
+        }
+        ArrayNode columns = t.putArray("columnDefinitions");
+        for (ResourceStrategy.Column c : strategy.columns()) {
+            ObjectNode col = columns.addObject();
+            col.put("name", c.name());
+            col.put("type", c.type());
+            col.put("format", c.format());
+            col.put("description", c.description());
+            col.put("priority", c.priority());
+        }
+        ArrayNode rows = t.putArray("rows");
+        Instant now = clock.instant();
+        for (ObjectNode object : objects) {
+            ObjectNode row = rows.addObject();
+            ArrayNode cells = row.putArray("cells");
+            for (Object cell : strategy.cells(object, now)) {
+                cells.addPOJO(cell);
+            }
+            if ("None".equals(includeObject)) {
+                continue;
+            }
+            if ("Object".equals(includeObject)) {
+                row.set("object", object);
+            } else {
+                ObjectNode partial = row.putObject("object");
+                partial.put("kind", "PartialObjectMetadata");
+                partial.put("apiVersion", "meta.k8s.io/v1");
+                partial.set("metadata", object.get("metadata"));
+            }
+        }
+        return t;
+    }
+
+    private static void write(Response response, Callback callback, int code, JsonNode body, String accept) {
+        if (Negotiation.wantsYaml(accept)) {
+            byte[] yaml = Json.YAML.writeValueAsBytes(body);
+            response.setStatus(code);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/yaml");
+            response.write(true, java.nio.ByteBuffer.wrap(yaml), callback);
+        } else {
+            writeJson(response, callback, code, body, JSON_TYPE);
+        }
+    }
+
+    private static void writeJson(Response response, Callback callback, int code, JsonNode body, String contentType) {
+        response.setStatus(code);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.write(true, java.nio.ByteBuffer.wrap(Json.bytes(body)), callback);
+    }
+
+    private static void writeStatus(Response response, Callback callback, int code, String status, String message) {
+        ObjectNode s = Json.object();
+        s.put("kind", "Status");
+        s.put("apiVersion", "v1");
+        s.putObject("metadata");
+        s.put("status", status);
+        if (!message.isEmpty()) {
+            s.put("message", message);
+        }
+        s.put("code", code);
+        writeJson(response, callback, code, s, JSON_TYPE);
+    }
+
+    static ObjectNode status(ApiException e) {
+        ObjectNode s = Json.object();
+        s.put("kind", "Status");
+        s.put("apiVersion", "v1");
+        s.putObject("metadata");
+        s.put("status", "Failure");
+        s.put("message", e.getMessage());
+        s.put("reason", e.reason());
+        ObjectNode details = s.putObject("details");
+        if (e.name() != null) {
+            details.put("name", e.name());
+        }
+        if (e.group() != null && !e.group().isEmpty()) {
+            details.put("group", e.group());
+        }
+        if (e.kind() != null) {
+            details.put("kind", e.kind());
+        }
+        if (!e.causes().isEmpty()) {
+            ArrayNode causes = details.putArray("causes");
+            for (ResourceStrategy.FieldProblem p : e.causes()) {
+                ObjectNode c = causes.addObject();
+                c.put("reason", p.reason());
+                c.put("message", p.body());
+                c.put("field", p.field());
+            }
+        }
+        if (e.retryAfterSeconds() > 0) {
+            details.put("retryAfterSeconds", e.retryAfterSeconds());
+        }
+        s.put("code", e.code());
+        return s;
+    }
+
+    private static void writeError(Response response, Callback callback, ApiException e) {
+        if (e.retryAfterSeconds() > 0) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+        }
+        writeJson(response, callback, e.code(), status(e), JSON_TYPE);
+    }
+
+    /** Accept-header decisions. */
+    static final class Negotiation {
+        private Negotiation() {
+        }
+
+        static boolean wantsTable(String accept) {
+            if (accept == null) {
+                return false;
+            }
+            for (String type : accept.split(",")) {
+                if (type.contains("as=Table") && type.contains("g=meta.k8s.io")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        static boolean wantsYaml(String accept) {
+            return accept != null && accept.trim().startsWith("application/yaml");
+        }
+    }
+}
