@@ -342,6 +342,13 @@ public final class ApiHandler extends Handler.Abstract {
         if (!info.subresource().isEmpty()) {
             throw ApiException.methodNotAllowed();
         }
+        String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+        if (upgrade != null && upgrade.equalsIgnoreCase("websocket")) {
+            // Watches are served as streaming HTTP. A WebSocket watch is refused at once with 503,
+            // which clients that try WebSocket first (fabric8) take as the cue to watch over HTTP;
+            // answering with a stream instead would leave their handshake waiting for its end.
+            throw ApiException.unavailable("watch over WebSocket is not served; watch with a streaming HTTP request");
+        }
         ListOptions options = listOptions(def, query);
         if (!info.name().isEmpty()) {
             // GET .../pods/x?watch=true watches one object: the same as fieldSelector=metadata.name=x.
