@@ -290,6 +290,24 @@ class KubectlIT {
         }
     }
 
+    /** The admin kubeconfig works with the oldest and newest kubectl builds on these machines alike. */
+    @Test
+    @Order(13)
+    void kubectl127And133() throws Exception {
+        for (String version : List.of("1.27", "1.33")) {
+            String kubectl = OkubeCluster.kubectlBuild(version).toString();
+            String cm = "v" + version.replace(".", "");
+            assertEquals("configmap/" + cm + " created\n",
+                    cluster.run(kubectl, "create", "configmap", cm, "--from-literal=a=b").ok().out(), version);
+            String table = cluster.run(kubectl, "get", "configmap", cm).ok().out();
+            assertTrue(table.startsWith("NAME   DATA   AGE\n" + cm + "   1      "), version + ": " + table);
+            assertEquals("pod/" + cm + " created\n", cluster.runWithInput(pod(cm, "v: x"), kubectl, "create",
+                    "--validate=false", "-f", "-").ok().out(), version);
+            assertTrue(cluster.run(kubectl, "get", "pods", "-o", "wide").ok().out().contains("READINESS GATES"), version);
+            assertEquals("pod \"" + cm + "\" deleted\n", cluster.run(kubectl, "delete", "pod", cm).ok().out(), version);
+        }
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }

@@ -122,8 +122,33 @@ final class OkubeCluster implements AutoCloseable {
     }
 
     Result kubectlWithInput(String stdin, String... args) throws Exception {
+        return runWithInput(stdin, "kubectl", args);
+    }
+
+    Result run(String kubectl, String... args) throws Exception {
+        return runWithInput(null, kubectl, args);
+    }
+
+    /**
+     * A specific kubectl build. The kubectl on PATH is a dispatcher that picks the build matching
+     * the server's minor version; the builds (kubectl.1.27 … kubectl.1.33) sit next to it.
+     */
+    static Path kubectlBuild(String version) throws IOException {
+        for (String dir : System.getenv("PATH").split(":")) {
+            Path dispatcher = Paths.get(dir, "kubectl");
+            if (Files.isExecutable(dispatcher)) {
+                Path build = dispatcher.toRealPath().resolveSibling("kubectl." + version);
+                if (Files.isExecutable(build)) {
+                    return build;
+                }
+            }
+        }
+        throw new IllegalStateException("no kubectl." + version + " next to the kubectl on PATH");
+    }
+
+    Result runWithInput(String stdin, String kubectl, String... args) throws Exception {
         List<String> command = new ArrayList<>();
-        command.add("kubectl");
+        command.add(kubectl);
         command.add("--kubeconfig=" + kubeconfig);
         command.add("--cache-dir=" + kubectlCache);
         command.addAll(List.of(args));

@@ -192,16 +192,16 @@ public final class GenericRegistry implements AutoCloseable {
             meta.remove("generation");
         }
         def.strategy().prepareForCreate(object);
-        name = Objects.name(object);
+        name = StoredObjects.name(object);
 
         AdmissionRequest request = admissionRequest(def, Operation.CREATE, "", namespace, name, object, null, options);
         admission.mutate(request);
         List<ResourceStrategy.FieldProblem> problems = def.strategy().validateCreate(object);
         if (!problems.isEmpty()) {
-            throw ApiException.invalid(def, Objects.name(object), problems);
+            throw ApiException.invalid(def, StoredObjects.name(object), problems);
         }
         admission.validate(request);
-        name = Objects.name(object);
+        name = StoredObjects.name(object);
         if (options.dryRun()) {
             return object;
         }
@@ -418,7 +418,7 @@ public final class GenericRegistry implements AutoCloseable {
         List<ObjectNode> deleted = new ArrayList<>();
         for (ObjectNode object : list(def, namespace, listOptions).items()) {
             try {
-                deleted.add(delete(def, Objects.namespace(object), Objects.name(object), options, writeOptions).object());
+                deleted.add(delete(def, StoredObjects.namespace(object), StoredObjects.name(object), options, writeOptions).object());
             } catch (ApiException e) {
                 if (e.code() != 404) {
                     throw e;

@@ -24,6 +24,6 @@ public record ListOptions(Predicate<Map<String, String>> labelSelector, Predicat
 
     /** Whether an object passes both selectors. */
     public boolean matches(ResourceDefinition def, JsonNode object) {
-        return labelSelector.test(Objects.labels(object)) && fieldSelector.test(Objects.fields(def, object));
+        return labelSelector.test(StoredObjects.labels(object)) && fieldSelector.test(StoredObjects.fields(def, object));
     }
 }

@@ -211,7 +211,7 @@ public final class WatchCache implements AutoCloseable {
     }
 
     private String keyOf(ObjectNode object) {
-        return def.key(Objects.namespace(object), Objects.name(object));
+        return def.key(StoredObjects.namespace(object), StoredObjects.name(object));
     }
 
     private static ObjectNode decode(byte[] value, long modRevision) {

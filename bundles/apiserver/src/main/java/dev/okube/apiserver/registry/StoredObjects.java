@@ -6,8 +6,8 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /** Reading the common parts of stored objects. */
-public final class Objects {
-    private Objects() {
+public final class StoredObjects {
+    private StoredObjects() {
     }
 
     public static String name(JsonNode object) {
