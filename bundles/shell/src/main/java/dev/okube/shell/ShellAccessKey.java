@@ -3,7 +3,6 @@ package dev.okube.shell;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,13 +40,16 @@ public final class ShellAccessKey {
     public ShellAccessKey() {
         Path data = Paths.get(System.getProperty("karaf.data", "data"), "okube");
         Path etc = Paths.get(System.getProperty("karaf.etc", "etc"));
-        try {
-            ensure(data.resolve("client.key"), etc.resolve("keys.properties"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot generate the shell access key", e);
-        }
+        // Generating an RSA key takes a second or more on a busy machine: keep it off the boot path.
+        Thread generator = new Thread(() -> {
+            try {
+                ensure(data.resolve("client.key"), etc.resolve("keys.properties"));
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                LOG.error("cannot set up the shell access key in {}: {}", data, e.toString());
+            }
+        }, "okube-shell-access-key");
+        generator.setDaemon(true);
+        generator.start();
     }
 
     /** Creates the key if it is missing, and makes sure keys.properties authorises exactly it for {@link #USER}. */
