@@ -87,6 +87,9 @@ public final class ApiServer {
             t.setDaemon(true);
             return t;
         });
+        // Upstream names its storage check "etcd" whichever backend serves the state; the
+        // apiserver owns it because it owns the store reference.
+        health.add(new StorageHealthCheck(store));
         SystemNamespaces.ensure(resources, registry);
         QueuedThreadPool threads = new QueuedThreadPool(config.max_threads(), 4);
         threads.setName("okube-apiserver");

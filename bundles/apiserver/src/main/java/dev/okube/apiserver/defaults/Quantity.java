@@ -19,7 +19,7 @@ import tools.jackson.databind.node.ObjectNode;
  * number an integer, so "1024Mi" reads back as "1Gi" and "0.5" as "500m". Binary amounts below 1024
  * or with a fraction fall back to decimal SI. Precision is capped at nano units, rounding up.
  */
-final class Quantity {
+public final class Quantity {
     private Quantity() {
     }
 
@@ -58,6 +58,15 @@ final class Quantity {
         if (canonical != null) {
             parent.put(field, canonical);
         }
+    }
+
+    /**
+     * The canonical text of a quantity as upstream serializes it; text that is not a quantity is
+     * returned unchanged (printing must not fail on what validation will reject).
+     */
+    public static String canonical(String text) {
+        String canonical = canonical(text, false);
+        return canonical == null ? text : canonical;
     }
 
     /** Go reads a quantity from a JSON string or a bare JSON number alike. */

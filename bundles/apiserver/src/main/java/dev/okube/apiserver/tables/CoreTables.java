@@ -1,5 +1,6 @@
 package dev.okube.apiserver.tables;
 
+import dev.okube.apiserver.defaults.Quantity;
 import static dev.okube.apiserver.tables.Convertor.ageColumn;
 import static dev.okube.apiserver.tables.Convertor.col;
 import static dev.okube.apiserver.tables.Convertor.nameColumn;
@@ -351,8 +352,8 @@ final class CoreTables {
         StringJoiner requests = new StringJoiner(", ");
         StringJoiner limits = new StringJoiner(", ");
         hard.forEach((resource, quantity) -> {
-            String entry = resource + ": " + Quantities.canonical(used.getOrDefault(resource, "0")) + "/"
-                    + Quantities.canonical(quantity);
+            String entry = resource + ": " + Quantity.canonical(used.getOrDefault(resource, "0")) + "/"
+                    + Quantity.canonical(quantity);
             String[] pieces = resource.split("\\.", -1);
             (pieces.length > 1 && "limits".equals(pieces[0]) ? limits : requests).add(entry);
         });

@@ -1,5 +1,6 @@
 package dev.okube.apiserver.tables;
 
+import dev.okube.apiserver.defaults.Quantity;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -125,7 +126,7 @@ final class Formats {
     /** resource.Quantity String() of a value field: canonical, and "0" for an absent (zero) Quantity. */
     static String quantity(JsonNode node, String... path) {
         String s = Json.str(node, path);
-        return s.isEmpty() ? "0" : Quantities.canonical(s);
+        return s.isEmpty() ? "0" : Quantity.canonical(s);
     }
 
     /** (*resource.Quantity).String() of an optional field: nil prints "<nil>". */

@@ -1,5 +1,6 @@
 package dev.okube.apiserver.tables;
 
+import dev.okube.apiserver.defaults.Quantity;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -52,6 +53,6 @@ class QuantitiesTest {
         "'', ''",
     })
     void canonicalForm(String in, String expected) {
-        assertEquals(expected, Quantities.canonical(in));
+        assertEquals(expected, Quantity.canonical(in));
     }
 }
