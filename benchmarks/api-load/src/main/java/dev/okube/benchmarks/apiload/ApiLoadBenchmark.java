@@ -64,7 +64,7 @@ public final class ApiLoadBenchmark {
     private static final int LISTS = Integer.getInteger("apiserver.lists", 200);
     private static final int LIST_SIZE = 500;
     /** Each level stops issuing requests after this long, so a slow server still ends the run in time. */
-    private static final long LEVEL_CAP_NS = TimeUnit.SECONDS.toNanos(Long.getLong("apiserver.levelSeconds", 8));
+    private static final long LEVEL_CAP_NS = TimeUnit.SECONDS.toNanos(Long.getLong("apiserver.levelSeconds", 4));
     private static final int WATCHERS = Integer.getInteger("apiserver.watchers", 1_000);
     private static final int WATCH_EVENTS = 50;
     private static final int RAW_IN_FLIGHT = 64;
@@ -83,8 +83,8 @@ public final class ApiLoadBenchmark {
     private static final java.util.logging.Logger MOCK_LOG = java.util.logging.Logger.getLogger("io.fabric8.mockwebserver");
 
     public static void main(String[] args) throws Exception {
-        // The mock server logs every request at INFO.
-        MOCK_LOG.setLevel(java.util.logging.Level.WARNING);
+        // The mock server logs every request at INFO, and every WebSocket write still pending after its watcher left.
+        MOCK_LOG.setLevel(java.util.logging.Level.SEVERE);
         int code = 0;
         try {
             new ApiLoadBenchmark().run();
@@ -101,6 +101,9 @@ public final class ApiLoadBenchmark {
         if (!Files.isExecutable(dist.resolve("bin/start"))) {
             throw new IllegalStateException(dist + " is missing; build it: mvn -o -f karaf-distribution/pom.xml install");
         }
+        // Other work on a shared machine moves every figure; say how busy it was.
+        progress("starting etcd; raw jetcd puts; " + Runtime.getRuntime().availableProcessors()
+                + " cores, load average " + loadAverage());
         try (EtcdProcess etcd = EtcdProcess.start()) {
             double raw = rawEtcdPuts(etcd.endpoint());
             figure("raw_etcd_puts_per_s_64", raw, "ops/s", "peer: jetcd put, 64 in flight, 512-byte values");
@@ -126,9 +129,12 @@ public final class ApiLoadBenchmark {
 
     private void partOkube(Karaf karaf, String prefix, String etcdEndpoint) throws Exception {
         String label = etcdEndpoint == null ? "embedded store" : "etcd backend";
+        progress("starting okube on the " + label);
         try {
             karaf.prepare(etcdEndpoint);
+            long t0 = System.nanoTime();
             karaf.start();
+            progress(String.format(Locale.ROOT, "okube ready after %.1f s", (System.nanoTime() - t0) / 1e9));
         } catch (Exception e) {
             karaf.stop();
             unavailable(prefix + "create_per_s_50c", "okube (" + label + ") did not start: " + e.getMessage());
@@ -144,6 +150,7 @@ public final class ApiLoadBenchmark {
     private void partMockServer() throws Exception {
         KubernetesMockServer server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
+        progress("starting the fabric8 mock server");
         server.init(InetAddress.getLoopbackAddress(), 0);
         try {
             workload(URI.create("http://127.0.0.1:" + server.getPort()), "mockserver_", "peer: fabric8 KubernetesMockServer CRUD", true);
@@ -307,6 +314,9 @@ public final class ApiLoadBenchmark {
         AtomicLongArray arrival = new AtomicLongArray(WATCH_EVENTS * WATCHERS);
         long[] acked = new long[WATCH_EVENTS];
         CountDownLatch open = new CountDownLatch(WATCHERS);
+        // At most 50 watches connecting at once: Jetty's accept backlog is 50, and a connection storm
+        // past it costs SYN retransmits of seconds, which is not what this measures.
+        Semaphore connecting = new Semaphore(50);
         AtomicReference<String> failure = new AtomicReference<>();
         List<Runnable> closers = new ArrayList<>();
         URI uri = base.resolve("/api/v1/namespaces/bench/configmaps?watch=true&resourceVersion=" + rv);
@@ -314,8 +324,12 @@ public final class ApiLoadBenchmark {
             uri = URI.create(uri.toString().replaceFirst("^http", "ws"));
         }
         try {
+            long openDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             for (int w = 0; w < WATCHERS; w++) {
                 int watcher = w;
+                if (!connecting.tryAcquire(Math.max(1, openDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
                 java.util.function.Consumer<CharSequence> onLine = line -> {
                     long now = System.nanoTime();
                     Matcher n = NAME.matcher(line);
@@ -327,14 +341,15 @@ public final class ApiLoadBenchmark {
                     }
                 };
                 if (webSocket) {
-                    openWebSocketWatch(watchHttp, uri, onLine, open, failure, closers);
+                    openWebSocketWatch(watchHttp, uri, onLine, open, failure, closers, connecting);
                 } else {
-                    openHttpWatch(watchHttp, uri, onLine, open, failure, closers);
+                    openHttpWatch(watchHttp, uri, onLine, open, failure, closers, connecting);
                 }
             }
-            if (!open.await(30, TimeUnit.SECONDS)) {
+            progress(who + ": " + WATCHERS + " watches opening");
+            if (!open.await(Math.max(1, openDeadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 unavailable(metric, who + ": only " + (WATCHERS - open.getCount()) + " of " + WATCHERS
-                        + " watches answered within 30 s");
+                        + " watches were open after 20 s, at most 50 connecting at a time");
                 return;
             }
             if (failure.get() != null) {
@@ -401,12 +416,13 @@ public final class ApiLoadBenchmark {
 
     /** A streaming HTTP watch whose lines are read asynchronously: no thread per watch. */
     private static void openHttpWatch(HttpClient client, URI uri, java.util.function.Consumer<CharSequence> onLine,
-            CountDownLatch open, AtomicReference<String> failure, List<Runnable> closers) {
+            CountDownLatch open, AtomicReference<String> failure, List<Runnable> closers, Semaphore connecting) {
+        Runnable settled = settledOnce(open, connecting);
         client.sendAsync(HttpRequest.newBuilder(uri).GET().build(), info -> {
             if (info.statusCode() != 200) {
                 failure.compareAndSet(null, "a watch answered " + info.statusCode());
             }
-            open.countDown();
+            settled.run();
             return HttpResponse.BodySubscribers.fromLineSubscriber(new Flow.Subscriber<String>() {
                 @Override
                 public void onSubscribe(Flow.Subscription s) {
@@ -430,16 +446,18 @@ public final class ApiLoadBenchmark {
                 }
             });
         }).whenComplete((r, t) -> {
-            if (t != null && open.getCount() > 0) {
+            // Also completes exceptionally when the watch is cancelled at the end; settled only counts the first.
+            if (t != null) {
                 failure.compareAndSet(null, "a watch failed: " + t);
-                open.countDown();
+                settled.run();
             }
         });
     }
 
     /** The mock server answers plain HTTP watches with 400 and serves them over WebSocket, one message per event. */
     private static void openWebSocketWatch(HttpClient client, URI uri, java.util.function.Consumer<CharSequence> onLine,
-            CountDownLatch open, AtomicReference<String> failure, List<Runnable> closers) {
+            CountDownLatch open, AtomicReference<String> failure, List<Runnable> closers, Semaphore connecting) {
+        Runnable settled = settledOnce(open, connecting);
         client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() {
             private final StringBuilder message = new StringBuilder();
 
@@ -448,7 +466,7 @@ public final class ApiLoadBenchmark {
                 synchronized (closers) {
                     closers.add(ws::abort);
                 }
-                open.countDown();
+                settled.run();
                 ws.request(1);
             }
 
@@ -465,9 +483,20 @@ public final class ApiLoadBenchmark {
         }).whenComplete((ws, t) -> {
             if (t != null) {
                 failure.compareAndSet(null, "a WebSocket watch failed: " + t);
-                open.countDown();
+                settled.run();
             }
         });
+    }
+
+    /** Counts a watch as open (or failed) once, and frees its connecting slot once. */
+    private static Runnable settledOnce(CountDownLatch open, Semaphore connecting) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                connecting.release();
+                open.countDown();
+            }
+        };
     }
 
     private static long missing(AtomicLongArray arrival) {
@@ -644,6 +673,19 @@ public final class ApiLoadBenchmark {
         } else {
             figure(metric, a / b, "x", note);
         }
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    /** Where the run is, on stderr, so the figures on stdout stay one per line. */
+    private static void progress(String what) {
+        System.err.println("# " + java.time.LocalTime.now().withNano(0) + " " + what);
     }
 
     private static void unavailable(String metric, String reason) {
