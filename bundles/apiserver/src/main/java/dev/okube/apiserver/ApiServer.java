@@ -2,6 +2,7 @@ package dev.okube.apiserver;
 
 import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.ValidatingAdmission;
+import dev.okube.api.authorization.Authorizer;
 import dev.okube.api.health.HealthCheck;
 import dev.okube.apiserver.registry.BuiltinResources;
 import dev.okube.apiserver.registry.GenericRegistry;
@@ -68,6 +69,7 @@ public final class ApiServer {
 
     private final HealthEndpoints health = new HealthEndpoints();
     private final AdmissionPlugins admission = new AdmissionPlugins();
+    private final Authorizers authorizers = new Authorizers();
     private final Metrics metrics = new Metrics();
     private final ScheduledExecutorService timers;
     private final GenericRegistry registry;
@@ -102,7 +104,8 @@ public final class ApiServer {
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(new ServletPathSpec("/version"), new VersionHandler());
         routes.addMapping(new ServletPathSpec("/metrics"), new MetricsHandler(metrics));
-        ApiHandler api = new ApiHandler(resources, registry, new ApiSelectors(), metrics, timers, Clock.systemUTC());
+        ApiHandler api = new ApiHandler(resources, registry, new ApiSelectors(), metrics, timers, Clock.systemUTC(),
+                authorizers::authorize, () -> !authorizers.any());
         routes.addMapping(new ServletPathSpec("/api/*"), api);
         routes.addMapping(new ServletPathSpec("/apis/*"), api);
         for (HealthEndpoints.Endpoint endpoint : HealthEndpoints.Endpoint.values()) {
@@ -140,6 +143,16 @@ public final class ApiServer {
 
     void removeHealthCheck(HealthCheck check) {
         health.remove(check);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void addAuthorizer(Authorizer authorizer) {
+        authorizers.add(authorizer);
+    }
+
+    void removeAuthorizer(Authorizer authorizer) {
+        authorizers.remove(authorizer);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,

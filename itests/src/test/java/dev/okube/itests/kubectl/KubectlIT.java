@@ -308,6 +308,29 @@ class KubectlIT {
         }
     }
 
+    @Test
+    @Order(14)
+    void scaleGoesThroughTheScaleSubresource() throws Exception {
+        cluster.kubectl("create", "deployment", "scaled", "--image=nginx", "--replicas=2").ok();
+        assertEquals("deployment.apps/scaled scaled\n",
+                cluster.kubectl("scale", "deployment", "scaled", "--replicas=5").ok().out());
+        assertEquals("5 2", cluster.kubectl("get", "deploy", "scaled", "-o",
+                "jsonpath={.spec.replicas} {.metadata.generation}").ok().out());
+        String scale = cluster.kubectl("get", "--raw", "/apis/apps/v1/namespaces/default/deployments/scaled/scale").ok().out();
+        assertTrue(scale.contains("\"kind\":\"Scale\",\"apiVersion\":\"autoscaling/v1\"")
+                && scale.contains("\"spec\":{\"replicas\":5}") && scale.contains("\"selector\":\"app=scaled\""), scale);
+    }
+
+    @Test
+    @Order(15)
+    void authCanIAnswersFromTheAuthorizerChain() throws Exception {
+        // kubectl posts SelfSubjectAccessReview and SelfSubjectRulesReview as protobuf only.
+        assertEquals("yes\n", cluster.kubectl("auth", "can-i", "create", "pods").ok().out());
+        assertEquals("yes\n", cluster.kubectl("auth", "can-i", "delete", "nodes").ok().out());
+        String list = cluster.kubectl("auth", "can-i", "--list").ok().out();
+        assertTrue(list.matches("(?s)Resources\\s+Non-Resource URLs.*\\*\\.\\*\\s+\\[\\]\\s+\\[\\]\\s+\\[\\*\\].*"), list);
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }

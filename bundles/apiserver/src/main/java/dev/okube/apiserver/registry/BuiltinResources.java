@@ -39,11 +39,11 @@ public final class BuiltinResources {
             new Spec("", "v1", "LimitRange", "limitranges", List.of("limits"), List.of(), true, Set.of(), false),
             new Spec("", "v1", "ResourceQuota", "resourcequotas", List.of("quota"), List.of(), true, Set.of("status"), false),
             new Spec("", "v1", "ReplicationController", "replicationcontrollers", List.of("rc"), ALL, true,
-                    Set.of("status"), true),
+                    Set.of("status", "scale"), true),
             // apps/v1
-            new Spec("apps", "v1", "Deployment", "deployments", List.of("deploy"), ALL, true, Set.of("status"), true),
-            new Spec("apps", "v1", "ReplicaSet", "replicasets", List.of("rs"), ALL, true, Set.of("status"), true),
-            new Spec("apps", "v1", "StatefulSet", "statefulsets", List.of("sts"), ALL, true, Set.of("status"), true),
+            new Spec("apps", "v1", "Deployment", "deployments", List.of("deploy"), ALL, true, Set.of("status", "scale"), true),
+            new Spec("apps", "v1", "ReplicaSet", "replicasets", List.of("rs"), ALL, true, Set.of("status", "scale"), true),
+            new Spec("apps", "v1", "StatefulSet", "statefulsets", List.of("sts"), ALL, true, Set.of("status", "scale"), true),
             new Spec("apps", "v1", "DaemonSet", "daemonsets", List.of("ds"), ALL, true, Set.of("status"), true),
             new Spec("apps", "v1", "ControllerRevision", "controllerrevisions", List.of(), List.of(), true, Set.of(), false),
             // batch/v1
@@ -87,6 +87,15 @@ public final class BuiltinResources {
                     List.of(), List.of("api-extensions"), false, Set.of(), true),
             new Spec("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration",
                     "validatingwebhookconfigurations", List.of(), List.of("api-extensions"), false, Set.of(), true),
+            // authorization.k8s.io/v1: reviews, answered by the authorizers and never stored
+            new Spec("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", List.of(),
+                    List.of(), false, Set.of(), false),
+            new Spec("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews", List.of(),
+                    List.of(), false, Set.of(), false),
+            new Spec("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews", List.of(), List.of(),
+                    false, Set.of(), false),
+            new Spec("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews", List.of(),
+                    List.of(), true, Set.of(), false),
             // apiextensions.k8s.io/v1
             new Spec("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions",
                     List.of("crd", "crds"), List.of("api-extensions"), false, Set.of("status"), true));
@@ -99,9 +108,9 @@ public final class BuiltinResources {
                 default -> new KindStrategy(s.group(), s.version(), s.kind(), s.namespaced(),
                         s.subresources().contains("status"), s.generation());
             };
+            List<String> verbs = s.group().equals("authorization.k8s.io") ? List.of("create") : ResourceDefinition.ALL_VERBS;
             defs.add(new ResourceDefinition(s.group(), s.version(), s.kind(), s.plural(), s.kind().toLowerCase(),
-                    s.shortNames(), s.categories(), s.namespaced(), s.subresources(), ResourceDefinition.ALL_VERBS,
-                    strategy));
+                    s.shortNames(), s.categories(), s.namespaced(), s.subresources(), verbs, strategy));
         }
         return defs;
     }

@@ -1,6 +1,8 @@
 package dev.okube.apiserver.rest;
 
 import dev.okube.api.admission.UserInfo;
+import dev.okube.api.authorization.AuthorizationRequest;
+import dev.okube.api.authorization.Authorizer.Verdict;
 import dev.okube.apiserver.registry.DeleteOptions;
 import dev.okube.apiserver.registry.GenericRegistry;
 import dev.okube.apiserver.registry.ListOptions;
@@ -20,6 +22,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -60,12 +64,19 @@ public final class ApiHandler extends Handler.Abstract {
     private final Metrics metrics;
     private final ScheduledExecutorService timers;
     private final Clock clock;
+    private final AccessReviews reviews;
     private final Semaphore readonly = new Semaphore(MAX_READONLY_INFLIGHT);
     private final Semaphore mutating = new Semaphore(MAX_MUTATING_INFLIGHT);
 
+    /**
+     * @param authorizer      the authorizer chain, for the access review APIs
+     * @param rulesEnumerable whether every rule of the chain is known (no authorizer restricts anything)
+     */
     public ApiHandler(Registry registry, GenericRegistry store, Selectors selectors, Metrics metrics,
-            ScheduledExecutorService timers, Clock clock) {
+            ScheduledExecutorService timers, Clock clock, Function<AuthorizationRequest, Verdict> authorizer,
+            BooleanSupplier rulesEnumerable) {
         this.registry = registry;
+        this.reviews = new AccessReviews(authorizer, rulesEnumerable);
         this.store = store;
         this.selectors = selectors;
         this.discovery = new Discovery(registry);
@@ -144,6 +155,18 @@ public final class ApiHandler extends Handler.Abstract {
         };
     }
 
+    /** The Kubernetes verb of a request, as discovery lists them and authorizers see them. */
+    private static String kubeVerb(String method, RequestInfo info) {
+        return switch (method) {
+            case "GET", "HEAD" -> info.name().isEmpty() ? "list" : "get";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> info.name().isEmpty() ? "deletecollection" : "delete";
+            default -> method.toLowerCase();
+        };
+    }
+
     private static String scope(RequestInfo info) {
         return !info.name().isEmpty() ? "resource" : !info.namespace().isEmpty() ? "namespace" : "cluster";
     }
@@ -188,6 +211,17 @@ public final class ApiHandler extends Handler.Abstract {
         }
         WriteOptions writeOptions = new WriteOptions(ADMIN, dryRun(query), query.getValue("fieldManager"));
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
+        if (!def.verbs().contains(kubeVerb(method, info))) {
+            throw ApiException.methodNotAllowed();
+        }
+        if (sub.equals("scale")) {
+            return serveScale(request, response, callback, info, def, method, writeOptions);
+        }
+        if (AccessReviews.handles(def)) {
+            ObjectNode review = reviews.review(def, info.namespace(), decodeBody(request, def), ADMIN);
+            writeObject(response, callback, 201, def, review, accept, query);
+            return 201;
+        }
         switch (method) {
             case "GET", "HEAD" -> {
                 if (info.name().isEmpty()) {
@@ -285,6 +319,45 @@ public final class ApiHandler extends Handler.Abstract {
             return 201;
         }
         throw ApiException.methodNotAllowed();
+    }
+
+    /**
+     * The autoscaling/v1 Scale view of a workload: GET reads spec/status replicas and the selector,
+     * PUT and PATCH (merge or JSON patch on the Scale) write spec.replicas of the workload.
+     */
+    private int serveScale(Request request, Response response, Callback callback, RequestInfo info,
+            ResourceDefinition def, String method, WriteOptions writeOptions) {
+        ObjectNode result;
+        switch (method) {
+            case "GET" -> result = Scales.of(store.get(def, info.namespace(), info.name()));
+            case "PUT", "PATCH" -> {
+                boolean put = method.equals("PUT");
+                String type = contentType(request);
+                JsonNode body = put ? decodeBody(request, null) : Json.MAPPER.readTree(readBody(request));
+                if (!put && !type.equals("application/merge-patch+json") && !type.equals("application/json-patch+json")) {
+                    throw new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown "
+                            + "format - accepted media types include: application/json-patch+json, "
+                            + "application/merge-patch+json");
+                }
+                String rv = put ? Json.text(body, "metadata", "resourceVersion") : null;
+                long expected = rv == null || rv.isEmpty() ? 0 : GenericRegistry.parseRevision(rv);
+                ObjectNode updated = store.guaranteedUpdate(def, info.namespace(), info.name(), expected, current -> {
+                    JsonNode scale = put ? body : type.equals("application/json-patch+json")
+                            ? Patches.jsonPatch(Scales.of(current), body) : Patches.mergePatch(Scales.of(current), body);
+                    JsonNode replicas = Json.at(scale, "spec", "replicas");
+                    if (replicas == null || !replicas.isIntegralNumber() || replicas.asLong() < 0) {
+                        throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + info.name() + "\" is invalid: "
+                                + "spec.replicas: Invalid value: " + replicas + ": must be greater than or equal to 0");
+                    }
+                    Json.objectAt(current, "spec").put("replicas", replicas.asInt());
+                    return current;
+                }, "", writeOptions);
+                result = Scales.of(updated);
+            }
+            default -> throw ApiException.methodNotAllowed();
+        }
+        writeJson(response, callback, 200, result, JSON_TYPE);
+        return 200;
     }
 
     /** Sets a status condition's status, keeping its lastTransitionTime when the status is unchanged. */

@@ -1,0 +1,21 @@
+package dev.okube.api.authorization;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/** One authorizer of the chain (RBAC, Node, AlwaysAllow, ...). */
+@ConsumerType
+public interface Authorizer {
+    enum Decision { ALLOW, DENY, NO_OPINION }
+
+    /** A verdict and, for the user, why. */
+    record Verdict(Decision decision, String reason) {
+        public static Verdict noOpinion() {
+            return new Verdict(Decision.NO_OPINION, "");
+        }
+    }
+
+    /** The authorizer's name, e.g. "RBAC". */
+    String name();
+
+    Verdict authorize(AuthorizationRequest request);
+}
