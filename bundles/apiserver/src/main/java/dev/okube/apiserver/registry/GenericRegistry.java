@@ -273,6 +273,8 @@ public final class GenericRegistry implements AutoCloseable {
             }
             meta.remove("selfLink");
             def.strategy().prepareForUpdate(updated, old, status);
+            // A status write takes the stored metadata object, so the reference above may be stale.
+            meta = Json.metadata(updated);
             if (def.strategy().tracksGeneration()) {
                 long generation = oldMeta.path("generation").asLong(1);
                 if (!status && !withoutMetadataAndStatus(updated).equals(withoutMetadataAndStatus(old))) {
