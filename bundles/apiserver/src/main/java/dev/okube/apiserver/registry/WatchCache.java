@@ -206,7 +206,11 @@ public final class WatchCache implements AutoCloseable {
                 } else if (now) {
                     return new Event("ADDED", event.object(), event.previous(), event.revision());
                 } else if (before) {
-                    return new Event("DELETED", event.object(), event.previous(), event.revision());
+                    // The last state the watcher could see (it still matches its selector), at the
+                    // revision of the change, as upstream's cacheWatcher.
+                    ObjectNode last = event.previous().deepCopy();
+                    Json.metadata(last).put("resourceVersion", Long.toString(event.revision()));
+                    return new Event("DELETED", last, event.previous(), event.revision());
                 }
                 return null;
         }
