@@ -158,7 +158,9 @@ public final class GenericRegistry implements AutoCloseable {
         } while (more && (limit == 0 || items.size() < limit));
         if (more && limit > 0) {
             Long remaining = null;
-            if (options.labelSelector() == ListOptions.ALL.labelSelector()) {
+            // Only without any selector: the count is of keys, matching or not (upstream's pred.Empty()).
+            if (options.labelSelector() == ListOptions.ALL.labelSelector()
+                    && options.fieldSelector() == ListOptions.ALL.fieldSelector()) {
                 remaining = await(store.range(start, RangeOptions.builder().withEnd(end).withRevision(revision)
                         .withCountOnly(true).build())).count();
             }
