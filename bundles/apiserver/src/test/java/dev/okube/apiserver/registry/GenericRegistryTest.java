@@ -522,6 +522,12 @@ class GenericRegistryTest {
                 false, 0);
         GenericRegistry.ListResult page = registry.list(CONFIGMAPS, "default", limited);
         assertEquals(List.of("a"), names(page.items()));
+        assertNull(page.remaining(), "no remainingItemCount under a selector: it would count non-matches");
+        GenericRegistry.ListResult byField = registry.list(CONFIGMAPS, "default", new ListOptions(
+                ListOptions.ALL.labelSelector(), s.fields(CONFIGMAPS, "metadata.name!=b"), "", "", 1, "", false, 0));
+        assertEquals(List.of("a"), names(byField.items()));
+        assertFalse(byField.continueToken().isEmpty());
+        assertNull(byField.remaining(), "a field selector is a selector too, as upstream's pred.Empty()");
         GenericRegistry.ListResult rest = registry.list(CONFIGMAPS, "default", new ListOptions(s.labels("app=web"),
                 ListOptions.ALL.fieldSelector(), "", "", 1, page.continueToken(), false, 0));
         assertEquals(List.of("b"), names(rest.items()));
