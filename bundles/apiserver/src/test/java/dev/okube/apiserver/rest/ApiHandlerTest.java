@@ -352,6 +352,30 @@ class ApiHandlerTest {
     }
 
     @Test
+    void deleteAnswers200UnlessCascadingWasAskedWithOrphanDependentsFalse() throws Exception {
+        for (String name : new String[] {"held", "held-cascade"}) {
+            HttpResponse<String> r = send("POST", CM, "application/json", "{\"metadata\":{\"name\":\"" + name
+                    + "\",\"finalizers\":[\"example.com/keep\"]}}", null);
+            assertEquals(201, r.statusCode(), r.body());
+        }
+        // Upstream's delete handler: 200 even when finalizers keep the object, as clients expect.
+        HttpResponse<String> held = send("DELETE", CM + "/held", null, null, null);
+        assertEquals(200, held.statusCode(), held.body());
+        assertFalse(json(held).path("metadata").path("deletionTimestamp").isMissingNode(), held.body());
+
+        // 202 Accepted only for the legacy orphanDependents=false when the object lingers.
+        HttpResponse<String> cascade = send("DELETE", CM + "/held-cascade", "application/json",
+                "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"orphanDependents\":false}", null);
+        assertEquals(202, cascade.statusCode(), cascade.body());
+
+        createConfigMap("plain");
+        HttpResponse<String> plain = send("DELETE", CM + "/plain", "application/json",
+                "{\"orphanDependents\":false}", null);
+        assertEquals(200, plain.statusCode(), "deleted at once: 200");
+        assertEquals(404, get(CM + "/plain", null).statusCode());
+    }
+
+    @Test
     void yamlRequestBodiesAndResponses() throws Exception {
         String yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n  labels:\n    src: yaml\n"
                 + "data:\n  greeting: hello\n";
