@@ -289,6 +289,14 @@ class ApiHandlerTest {
         String big = "x".repeat(3 * 1024 * 1024 + 1);
         HttpResponse<String> r = send("POST", CM, "application/json", big, null);
         assertStatus(r, 413, "RequestEntityTooLarge");
+
+        // Without Content-Length (chunked) the limit is found while reading.
+        byte[] bytes = big.getBytes(StandardCharsets.US_ASCII);
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(URI.create(base + CM))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertStatus(chunked, 413, "RequestEntityTooLarge");
     }
 
     @Test
