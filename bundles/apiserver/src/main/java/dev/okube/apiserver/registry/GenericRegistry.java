@@ -205,6 +205,10 @@ public final class GenericRegistry implements AutoCloseable {
         admission.validate(request);
         name = Objects.name(object);
         if (options.dryRun()) {
+            // Nothing is written, but an existing name is still AlreadyExists, as upstream's DryRunnableStorage.
+            if (await(store.get(def.key(namespace, name))) != null) {
+                throw ApiException.alreadyExists(def, name);
+            }
             return object;
         }
         meta.remove("resourceVersion");
