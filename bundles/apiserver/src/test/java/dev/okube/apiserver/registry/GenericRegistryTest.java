@@ -542,6 +542,11 @@ class GenericRegistryTest {
 
         ObjectNode real = create(configMap("real"));
         long afterCreate = store.currentRevision().get(10, TimeUnit.SECONDS);
+        // Upstream's dry-run storage still answers AlreadyExists (kubectl create --dry-run=server).
+        ApiException exists = assertThrows(ApiException.class,
+                () -> registry.create(CONFIGMAPS, "default", configMap("real"), DRY_RUN));
+        assertEquals(409, exists.code());
+        assertEquals("AlreadyExists", exists.reason());
         ObjectNode changed = real.deepCopy();
         ((ObjectNode) changed.get("data")).put("k", "dry");
         assertEquals("dry", Json.text(registry.update(CONFIGMAPS, "default", "real", "", changed, DRY_RUN), "data", "k"));
