@@ -269,8 +269,14 @@ public final class GenericRegistry implements AutoCloseable {
             if (def.namespaced()) {
                 meta.put("namespace", namespace);
             }
+            // A missing uid is the stored one; another uid is left for validation to refuse (422,
+            // "field is immutable"), as upstream's BeforeUpdate.
+            String uid = Json.text(meta, "uid");
+            if ((uid == null || uid.isEmpty()) && oldMeta.has("uid")) {
+                meta.set("uid", oldMeta.get("uid"));
+            }
             // System fields the client cannot change.
-            for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")) {
+            for (String field : List.of("creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")) {
                 if (oldMeta.has(field)) {
                     meta.set(field, oldMeta.get(field));
                 } else {
