@@ -259,6 +259,24 @@ class GenericRegistryTest {
     }
 
     @Test
+    void updateFillsAMissingUidButRefusesAnotherOne() {
+        ObjectNode created = create(configMap("x"));
+        ObjectNode withoutUid = created.deepCopy();
+        ((ObjectNode) withoutUid.get("metadata")).remove("uid");
+        ((ObjectNode) withoutUid.get("data")).put("k", "v2");
+        ObjectNode updated = registry.update(CONFIGMAPS, "default", "x", "", withoutUid, WRITE);
+        assertEquals(Json.text(created, "metadata", "uid"), Json.text(updated, "metadata", "uid"));
+
+        ObjectNode otherUid = updated.deepCopy();
+        ((ObjectNode) otherUid.get("metadata")).put("uid", "00000000-0000-0000-0000-000000000000");
+        ApiException e = assertThrows(ApiException.class,
+                () -> registry.update(CONFIGMAPS, "default", "x", "", otherUid, WRITE));
+        assertEquals(422, e.code());
+        assertEquals("ConfigMap \"x\" is invalid: metadata.uid: Invalid value: "
+                + "\"00000000-0000-0000-0000-000000000000\": field is immutable", e.getMessage());
+    }
+
+    @Test
     void generationBumpsOnlyOnSpecChanges() {
         ObjectNode created = registry.create(DEPLOYMENTS, "default", deployment("web", "nginx:1"), WRITE);
         assertEquals(1, Json.at(created, "metadata", "generation").asInt());
