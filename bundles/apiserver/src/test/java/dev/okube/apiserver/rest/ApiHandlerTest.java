@@ -341,6 +341,14 @@ class ApiHandlerTest {
         HttpResponse<String> failedTest = send("PATCH", CM + "/p", "application/json-patch+json",
                 "[{\"op\":\"test\",\"path\":\"/data/k\",\"value\":\"other\"}]", null);
         assertEquals(422, failedTest.statusCode(), failedTest.body());
+        // A patch that does not apply is 422 as upstream's jsonPatcher, and changes nothing.
+        HttpResponse<String> missing = send("PATCH", CM + "/p", "application/json-patch+json",
+                "[{\"op\":\"add\",\"path\":\"/data/z\",\"value\":\"1\"},"
+                        + "{\"op\":\"remove\",\"path\":\"/data/nosuch\"}]", null);
+        assertEquals(422, missing.statusCode(), missing.body());
+        assertTrue(json(get(CM + "/p", null)).path("data").path("z").isMissingNode());
+        assertStatus(send("PATCH", CM + "/p", "application/json-patch+json", "{\"op\":\"add\"}", null), 400,
+                "BadRequest");
 
         HttpResponse<String> mp = send("PATCH", CM + "/p", "application/merge-patch+json",
                 "{\"data\":{\"k\":null,\"merged\":\"2\"}}", null);
@@ -381,6 +389,37 @@ class ApiHandlerTest {
                 "{\"orphanDependents\":false}", null);
         assertEquals(200, plain.statusCode(), "deleted at once: 200");
         assertEquals(404, get(CM + "/plain", null).statusCode());
+    }
+
+    @Test
+    void statusSubresourcePatchAnswersTheNewResourceVersion() throws Exception {
+        String deployments = "/apis/apps/v1/namespaces/default/deployments";
+        HttpResponse<String> created = send("POST", deployments, "application/json", "{\"metadata\":{\"name\":\"web\"},"
+                + "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":"
+                + "{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"nginx\"}]}}}}",
+                null);
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> status = send("PATCH", deployments + "/web/status", "application/merge-patch+json",
+                "{\"status\":{\"observedGeneration\":1,\"replicas\":1},\"spec\":{\"replicas\":5}}", null);
+        assertEquals(200, status.statusCode(), status.body());
+        JsonNode stored = json(get(deployments + "/web", null));
+        assertEquals(stored.path("metadata").path("resourceVersion"), json(status).path("metadata").path("resourceVersion"));
+        assertEquals(1, stored.path("status").path("replicas").asInt());
+        assertEquals(1, stored.path("spec").path("replicas").asInt(), "a status patch leaves the spec");
+        assertEquals(1, stored.path("metadata").path("generation").asInt());
+
+        // The answered resourceVersion is good for the next conditional write.
+        HttpResponse<String> next = send("PATCH", deployments + "/web", "application/merge-patch+json",
+                "{\"metadata\":{\"resourceVersion\":\"" + json(status).path("metadata").path("resourceVersion")
+                        .asString() + "\"},\"spec\":{\"replicas\":2}}", null);
+        assertEquals(200, next.statusCode(), next.body());
+        assertEquals(2, json(next).path("metadata").path("generation").asInt());
+        assertEquals(1, json(next).path("status").path("replicas").asInt(), "a main write leaves the status");
+
+        assertStatus(send("PUT", CM + "/x/status", "application/json", "{}", null), 404, "NotFound");
+        JsonNode ns = json(get("/api/v1/namespaces/default", null));
+        assertEquals("Namespace", ns.path("kind").asString());
+        assertEquals("Active", ns.path("status").path("phase").asString());
     }
 
     @Test
