@@ -73,6 +73,10 @@ public final class GenericRegistry implements AutoCloseable {
         String rv = options.resourceVersion();
         boolean exact = "Exact".equals(options.resourceVersionMatch());
         if (!options.continueToken().isEmpty()) {
+            // The token carries the revision of every page; another one would contradict it (upstream).
+            if (!rv.isEmpty() && !rv.equals("0")) {
+                throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+            }
             return listFromStorage(def, prefix, options, Continue.decode(options.continueToken(), prefix));
         }
         if (!rv.isEmpty() && !exact && (rv.equals("0") || options.limit() == 0)) {
