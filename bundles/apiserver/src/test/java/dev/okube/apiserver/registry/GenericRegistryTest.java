@@ -469,6 +469,11 @@ class GenericRegistryTest {
         assertEquals(first.resourceVersion(), second.resourceVersion());
         assertEquals(10, second.items().size());
         assertEquals(5L, second.remaining());
+        ApiException withRv = assertThrows(ApiException.class, () -> registry.list(CONFIGMAPS, "default",
+                new ListOptions(ListOptions.ALL.labelSelector(), ListOptions.ALL.fieldSelector(),
+                        Long.toString(first.resourceVersion()), "", 10, second.continueToken(), false, 0)));
+        assertEquals(400, withRv.code());
+        assertEquals("specifying resource version is not allowed when using continue", withRv.getMessage());
         GenericRegistry.ListResult third = registry.list(CONFIGMAPS, "default", page(10, second.continueToken()));
         assertEquals(first.resourceVersion(), third.resourceVersion());
         assertEquals("", third.continueToken());
