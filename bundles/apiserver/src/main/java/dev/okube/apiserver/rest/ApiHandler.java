@@ -186,6 +186,11 @@ public final class ApiHandler extends Handler.Abstract {
         if (def.namespaced() && info.namespace().isEmpty() && !info.name().isEmpty()) {
             throw ApiException.notFoundPath();
         }
+        if (def.namespaced() && info.namespace().isEmpty() && !method.equals("GET") && !method.equals("HEAD")) {
+            // The all-namespaces path serves list (and watch) only, as upstream's installer registers it:
+            // a DELETE here must not become a deletecollection over every namespace.
+            throw ApiException.methodNotAllowed();
+        }
         WriteOptions writeOptions = new WriteOptions(ADMIN, dryRun(query), query.getValue("fieldManager"));
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         switch (method) {
