@@ -271,6 +271,15 @@ class ApiHandlerTest {
     void methodNotAllowed() throws Exception {
         assertStatus(send("PUT", CM, "application/json", "{}", null), 405, "MethodNotAllowed");
         assertStatus(send("POST", "/api/v1", "application/json", "{}", null), 405, "MethodNotAllowed");
+        // The all-namespaces path of a namespaced resource serves list and watch only, as upstream's installer.
+        createConfigMap("kept");
+        assertStatus(send("POST", "/api/v1/configmaps", "application/json", "{\"metadata\":{\"name\":\"nowhere\"}}",
+                null), 405, "MethodNotAllowed");
+        assertStatus(send("DELETE", "/api/v1/configmaps", null, null, null), 405, "MethodNotAllowed");
+        assertEquals(200, get("/api/v1/configmaps", null).statusCode());
+        JsonNode all = json(get("/api/v1/configmaps", null));
+        assertEquals(1, all.path("items").size(), all.toString());
+        assertEquals("default", all.path("items").get(0).path("metadata").path("namespace").asString());
     }
 
     @Test
