@@ -73,6 +73,10 @@ public final class GenericRegistry implements AutoCloseable {
         String rv = options.resourceVersion();
         boolean exact = "Exact".equals(options.resourceVersionMatch());
         if (!options.continueToken().isEmpty()) {
+            // The token carries the revision of every page; another one would contradict it (upstream).
+            if (!rv.isEmpty() && !rv.equals("0")) {
+                throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+            }
             return listFromStorage(def, prefix, options, Continue.decode(options.continueToken(), prefix));
         }
         if (!rv.isEmpty() && !exact && (rv.equals("0") || options.limit() == 0)) {
@@ -158,7 +162,9 @@ public final class GenericRegistry implements AutoCloseable {
         } while (more && (limit == 0 || items.size() < limit));
         if (more && limit > 0) {
             Long remaining = null;
-            if (options.labelSelector() == ListOptions.ALL.labelSelector()) {
+            // Only without any selector: the count is of keys, matching or not (upstream's pred.Empty()).
+            if (options.labelSelector() == ListOptions.ALL.labelSelector()
+                    && options.fieldSelector() == ListOptions.ALL.fieldSelector()) {
                 remaining = await(store.range(start, RangeOptions.builder().withEnd(end).withRevision(revision)
                         .withCountOnly(true).build())).count();
             }
@@ -203,6 +209,10 @@ public final class GenericRegistry implements AutoCloseable {
         admission.validate(request);
         name = StoredObjects.name(object);
         if (options.dryRun()) {
+            // Nothing is written, but an existing name is still AlreadyExists, as upstream's DryRunnableStorage.
+            if (await(store.get(def.key(namespace, name))) != null) {
+                throw ApiException.alreadyExists(def, name);
+            }
             return object;
         }
         meta.remove("resourceVersion");
@@ -263,8 +273,14 @@ public final class GenericRegistry implements AutoCloseable {
             if (def.namespaced()) {
                 meta.put("namespace", namespace);
             }
+            // A missing uid is the stored one; another uid is left for validation to refuse (422,
+            // "field is immutable"), as upstream's BeforeUpdate.
+            String uid = Json.text(meta, "uid");
+            if ((uid == null || uid.isEmpty()) && oldMeta.has("uid")) {
+                meta.set("uid", oldMeta.get("uid"));
+            }
             // System fields the client cannot change.
-            for (String field : List.of("uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")) {
+            for (String field : List.of("creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds")) {
                 if (oldMeta.has(field)) {
                     meta.set(field, oldMeta.get(field));
                 } else {
@@ -273,6 +289,8 @@ public final class GenericRegistry implements AutoCloseable {
             }
             meta.remove("selfLink");
             def.strategy().prepareForUpdate(updated, old, status);
+            // A status write takes the stored metadata object, so the reference above may be stale.
+            meta = Json.metadata(updated);
             if (def.strategy().tracksGeneration()) {
                 long generation = oldMeta.path("generation").asLong(1);
                 if (!status && !withoutMetadataAndStatus(updated).equals(withoutMetadataAndStatus(old))) {

@@ -57,6 +57,7 @@ public final class WatchCache implements AutoCloseable {
     private final NavigableMap<String, ObjectNode> objects = new TreeMap<>();
     private final ArrayDeque<Event> history = new ArrayDeque<>();
     private final List<Registration> watchers = new CopyOnWriteArrayList<>();
+    private final int historyLimit;
     private long revision;
     private long oldestServable;
     private Watch storageWatch;
@@ -66,8 +67,14 @@ public final class WatchCache implements AutoCloseable {
     }
 
     WatchCache(ResourceDefinition def, KeyValueStore store) {
+        this(def, store, HISTORY);
+    }
+
+    /** With a history of {@code historyLimit} events; tests use a small one to reach 410 Gone cheaply. */
+    WatchCache(ResourceDefinition def, KeyValueStore store, int historyLimit) {
         this.def = def;
         this.store = store;
+        this.historyLimit = historyLimit;
         synchronized (lock) {
             load();
         }
@@ -166,7 +173,7 @@ public final class WatchCache implements AutoCloseable {
         }
         revision = Math.max(revision, rev);
         history.addLast(event);
-        if (history.size() > HISTORY) {
+        if (history.size() > historyLimit) {
             oldestServable = history.removeFirst().revision();
         }
         return event;
@@ -199,7 +206,11 @@ public final class WatchCache implements AutoCloseable {
                 } else if (now) {
                     return new Event("ADDED", event.object(), event.previous(), event.revision());
                 } else if (before) {
-                    return new Event("DELETED", event.object(), event.previous(), event.revision());
+                    // The last state the watcher could see (it still matches its selector), at the
+                    // revision of the change, as upstream's cacheWatcher.
+                    ObjectNode last = event.previous().deepCopy();
+                    Json.metadata(last).put("resourceVersion", Long.toString(event.revision()));
+                    return new Event("DELETED", last, event.previous(), event.revision());
                 }
                 return null;
         }

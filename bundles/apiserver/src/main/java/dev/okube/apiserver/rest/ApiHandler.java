@@ -209,6 +209,11 @@ public final class ApiHandler extends Handler.Abstract {
         if (def.namespaced() && info.namespace().isEmpty() && !info.name().isEmpty()) {
             throw ApiException.notFoundPath();
         }
+        if (def.namespaced() && info.namespace().isEmpty() && !method.equals("GET") && !method.equals("HEAD")) {
+            // The all-namespaces path serves list (and watch) only, as upstream's installer registers it:
+            // a DELETE here must not become a deletecollection over every namespace.
+            throw ApiException.methodNotAllowed();
+        }
         WriteOptions writeOptions = new WriteOptions(ADMIN, dryRun(query), query.getValue("fieldManager"));
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         if (!def.verbs().contains(kubeVerb(method, info))) {
@@ -257,7 +262,8 @@ public final class ApiHandler extends Handler.Abstract {
                 return 200;
             }
             case "DELETE" -> {
-                DeleteOptions options = deleteOptions(request, query);
+                ObjectNode optionsJson = deleteOptionsJson(request, query);
+                DeleteOptions options = deleteOptions(optionsJson);
                 if (info.name().isEmpty()) {
                     List<ObjectNode> deleted = store.deleteCollection(def, info.namespace(), listOptions(def, query),
                             options, writeOptions);
@@ -265,10 +271,11 @@ public final class ApiHandler extends Handler.Abstract {
                     return 200;
                 }
                 GenericRegistry.Deleted deleted = store.delete(def, info.namespace(), info.name(), options, writeOptions);
-                // Upstream answers 202 Accepted when the object lingers (finalizers, grace period).
-                int code = deleted.gone() ? 200 : 202;
-                writeObject(response, callback, code == 202 && writeOptions.dryRun() ? 200 : code, def,
-                        deleted.object(), accept, query);
+                // Upstream answers 200 even when the object lingers (finalizers, grace period); 202
+                // Accepted only when it lingers and the legacy orphanDependents=false asked to cascade.
+                JsonNode orphan = Json.at(optionsJson, "orphanDependents");
+                int code = !deleted.gone() && orphan != null && orphan.isBoolean() && !orphan.booleanValue() ? 202 : 200;
+                writeObject(response, callback, code, def, deleted.object(), accept, query);
                 return code;
             }
             default -> throw ApiException.methodNotAllowed();
@@ -537,7 +544,8 @@ public final class ApiHandler extends Handler.Abstract {
         return true;
     }
 
-    private DeleteOptions deleteOptions(Request request, Fields query) {
+    /** The DeleteOptions body with the query's gracePeriodSeconds and propagationPolicy merged in. */
+    private ObjectNode deleteOptionsJson(Request request, Fields query) {
         byte[] body = readBody(request);
         JsonNode json = body.length == 0 ? Json.object() : decode(body, contentType(request));
         ObjectNode merged = json.isObject() ? (ObjectNode) json : Json.object();
@@ -547,7 +555,7 @@ public final class ApiHandler extends Handler.Abstract {
         if (query.getValue("propagationPolicy") != null) {
             merged.put("propagationPolicy", query.getValue("propagationPolicy"));
         }
-        return deleteOptions(merged);
+        return merged;
     }
 
     private static DeleteOptions deleteOptions(JsonNode json) {
