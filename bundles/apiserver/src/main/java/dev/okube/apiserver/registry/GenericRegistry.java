@@ -39,7 +39,12 @@ public final class GenericRegistry implements AutoCloseable {
     static final long STORAGE_TIMEOUT_SECONDS = 30;
     /** Events expire an hour after their last write, as upstream's --event-ttl. */
     static final long EVENT_TTL_SECONDS = 3600;
-    private static final int MAX_UPDATE_RETRIES = 16;
+    /**
+     * How long a read-modify-write keeps retrying when others write in between. Upstream's
+     * GuaranteedUpdate retries until the request's deadline rather than a number of times: under
+     * contention (a counter bumped by several writers) any fixed count starves someone.
+     */
+    private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(STORAGE_TIMEOUT_SECONDS);
 
     private final KeyValueStore store;
     private final AdmissionChain admission;
@@ -257,7 +262,8 @@ public final class GenericRegistry implements AutoCloseable {
     public ObjectNode guaranteedUpdate(ResourceDefinition def, String namespace, String name, long expectedRevision,
             UnaryOperator<ObjectNode> change, String subresource, WriteOptions options) {
         boolean status = "status".equals(subresource);
-        for (int attempt = 0; ; attempt++) {
+        long deadline = System.nanoTime() + RETRY_NANOS;
+        while (true) {
             KeyValue kv = await(store.get(def.key(namespace, name)));
             if (kv == null) {
                 throw ApiException.notFound(def, name);
@@ -334,7 +340,7 @@ public final class GenericRegistry implements AutoCloseable {
                 return updated;
             } catch (ApiException e) {
                 if (e.code() == 409 || e.code() == 404) {
-                    if (expectedRevision != 0 || attempt >= MAX_UPDATE_RETRIES) {
+                    if (expectedRevision != 0 || System.nanoTime() > deadline) {
                         throw e.code() == 404 ? ApiException.notFound(def, name) : ApiException.modified(def, name);
                     }
                     continue;
@@ -350,7 +356,8 @@ public final class GenericRegistry implements AutoCloseable {
 
     public Deleted delete(ResourceDefinition def, String namespace, String name, DeleteOptions options,
             WriteOptions writeOptions) {
-        for (int attempt = 0; ; attempt++) {
+        long deadline = System.nanoTime() + RETRY_NANOS;
+        while (true) {
             KeyValue kv = await(store.get(def.key(namespace, name)));
             if (kv == null) {
                 throw ApiException.notFound(def, name);
@@ -415,7 +422,7 @@ public final class GenericRegistry implements AutoCloseable {
                 updatedMeta.put("resourceVersion", Long.toString(result.revision()));
                 return new Deleted(updated, false);
             } catch (ApiException e) {
-                if ((e.code() == 409 || e.code() == 404) && attempt < MAX_UPDATE_RETRIES) {
+                if ((e.code() == 409 || e.code() == 404) && System.nanoTime() < deadline) {
                     continue;
                 }
                 throw e.code() == 404 ? ApiException.notFound(def, name) : e;

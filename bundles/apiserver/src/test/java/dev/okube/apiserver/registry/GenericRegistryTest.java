@@ -129,7 +129,7 @@ class GenericRegistryTest {
     }
 
     private static List<String> names(List<ObjectNode> items) {
-        return items.stream().map(Objects::name).toList();
+        return items.stream().map(StoredObjects::name).toList();
     }
 
     // ---- create ----
@@ -152,7 +152,7 @@ class GenericRegistryTest {
         ObjectNode cm = configMap("");
         ((ObjectNode) cm.get("metadata")).remove("name");
         ((ObjectNode) cm.get("metadata")).put("generateName", "gen-");
-        String name = Objects.name(create(cm));
+        String name = StoredObjects.name(create(cm));
         assertTrue(name.matches("gen-[a-z0-9]{5}"), name);
         assertNotNull(registry.get(CONFIGMAPS, "default", name));
     }
@@ -556,7 +556,7 @@ class GenericRegistryTest {
     void dryRunWritesNothing() throws Exception {
         long before = store.currentRevision().get(10, TimeUnit.SECONDS);
         ObjectNode dry = registry.create(CONFIGMAPS, "default", configMap("dry"), DRY_RUN);
-        assertEquals("dry", Objects.name(dry));
+        assertEquals("dry", StoredObjects.name(dry));
         assertNull(stored(CONFIGMAPS, "default", "dry"));
 
         ObjectNode real = create(configMap("real"));

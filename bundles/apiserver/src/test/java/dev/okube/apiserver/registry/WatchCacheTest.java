@@ -100,7 +100,7 @@ class WatchCacheTest {
     private ObjectNode relabel(ObjectNode current, String key, String value) {
         ObjectNode next = current.deepCopy();
         Json.objectAt(next, "metadata", "labels").put(key, value);
-        return registry.update(CONFIGMAPS, "default", Objects.name(current), "", next, WRITE);
+        return registry.update(CONFIGMAPS, "default", StoredObjects.name(current), "", next, WRITE);
     }
 
     private long currentRevision() throws Exception {
@@ -122,21 +122,21 @@ class WatchCacheTest {
         cache.watch(CONFIGMAPS.keyPrefix("default"), ListOptions.ALL, 0, true, all);
         List<WatchCache.Event> initial = all.take(3);
         assertEquals(List.of("ADDED", "ADDED", "ADDED"), initial.stream().map(WatchCache.Event::type).toList());
-        assertEquals(List.of("a", "b", "c"), initial.stream().map(e -> Objects.name(e.object())).toList());
+        assertEquals(List.of("a", "b", "c"), initial.stream().map(e -> StoredObjects.name(e.object())).toList());
         all.assertQuiet();
 
         Recorder web = new Recorder();
         ListOptions selector = new ListOptions(new ApiSelectors().labels("app=web"), ListOptions.ALL.fieldSelector(),
                 "", "", 0, "", false, 0);
         cache.watch(CONFIGMAPS.keyPrefix(), selector, 0, true, web);
-        assertEquals(List.of("a", "c", "d"), web.take(3).stream().map(e -> Objects.name(e.object())).toList());
+        assertEquals(List.of("a", "c", "d"), web.take(3).stream().map(e -> StoredObjects.name(e.object())).toList());
 
         ObjectNode e = put("e", "app", "web");
         WatchCache.Event live = all.next();
         assertEquals("ADDED", live.type());
         assertEquals(rv(e), rv(live.object()));
         assertEquals(Long.parseLong(rv(e)), live.revision());
-        assertEquals("e", Objects.name(web.next().object()));
+        assertEquals("e", StoredObjects.name(web.next().object()));
     }
 
     @Test
