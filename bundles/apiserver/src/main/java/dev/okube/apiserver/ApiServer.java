@@ -4,6 +4,7 @@ import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.authorization.Authorizer;
 import dev.okube.api.health.HealthCheck;
+import dev.okube.apiserver.openapi.OpenApiHandler;
 import dev.okube.apiserver.registry.BuiltinResources;
 import dev.okube.apiserver.registry.GenericRegistry;
 import dev.okube.apiserver.registry.Registry;
@@ -104,6 +105,7 @@ public final class ApiServer {
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(new ServletPathSpec("/version"), new VersionHandler());
         routes.addMapping(new ServletPathSpec("/metrics"), new MetricsHandler(metrics));
+        routes.addMapping(new ServletPathSpec("/openapi/*"), new OpenApiHandler());
         ApiHandler api = new ApiHandler(resources, registry, new ApiSelectors(), metrics, timers, Clock.systemUTC(),
                 authorizers::authorize, () -> !authorizers.any());
         routes.addMapping(new ServletPathSpec("/api/*"), api);

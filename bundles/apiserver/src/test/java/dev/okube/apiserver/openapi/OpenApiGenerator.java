@@ -166,6 +166,10 @@ public final class OpenApiGenerator {
         ref(deleteOptionsClass());
         ref(statusClass());
         for (ResourceDefinition d : defs) {
+            if (!d.verbs().contains("get")) {
+                // Create-only reviews (authorization.k8s.io) are answered, not stored: no paths to document here.
+                continue;
+            }
             Class<?> kind = kinds.get(group + "/" + version + "/" + d.kind());
             Class<?> list = kinds.get(group + "/" + version + "/" + d.kind() + "List");
             if (kind == null || list == null) {

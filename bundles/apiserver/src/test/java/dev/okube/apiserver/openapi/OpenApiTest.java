@@ -134,9 +134,9 @@ class OpenApiTest {
             while (m.find()) {
                 assertTrue(schemas.has(m.group(1)), d.path() + " refers to missing " + m.group(1));
             }
-            // Every kind of the group-version is paired with its paths.
+            // Every stored kind of the group-version is paired with its paths (create-only reviews have none).
             for (ResourceDefinition r : BuiltinResources.definitions()) {
-                if (OpenApi.path(r.group(), r.version()).equals(d.path())) {
+                if (OpenApi.path(r.group(), r.version()).equals(d.path()) && r.verbs().contains("get")) {
                     assertTrue(text.contains("\"kind\":\"" + r.kind() + "\""), d.path() + " lacks " + r.kind());
                 }
             }
