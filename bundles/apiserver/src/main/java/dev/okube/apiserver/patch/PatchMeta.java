@@ -31,15 +31,18 @@ public final class PatchMeta {
 
     private static final String RESOURCE = "patch-meta.txt";
     private static final Table TABLE = load();
-    private static final PatchMeta NONE = new PatchMeta(null, Strategy.ATOMIC, null, false, false);
+    private static final PatchMeta NONE = new PatchMeta(TABLE, null, Strategy.ATOMIC, null, false, false);
 
+    private final Table table;
     private final String type;
     private final Strategy strategy;
     private final String mergeKey;
     private final boolean retainKeys;
     private final boolean replace;
 
-    private PatchMeta(String type, Strategy strategy, String mergeKey, boolean retainKeys, boolean replace) {
+    private PatchMeta(Table table, String type, Strategy strategy, String mergeKey, boolean retainKeys,
+            boolean replace) {
+        this.table = table;
         this.type = type;
         this.strategy = strategy;
         this.mergeKey = mergeKey;
@@ -50,7 +53,23 @@ public final class PatchMeta {
     /** The metadata for a kind's root ("" group for core); unknown kinds: plain JSON merge semantics (every list atomic). */
     public static PatchMeta forKind(String group, String version, String kind) {
         String root = TABLE.kinds.get(kindKey(group, version, kind));
-        return root == null ? NONE : new PatchMeta(root, Strategy.ATOMIC, null, false, false);
+        return root == null ? NONE : new PatchMeta(TABLE, root, Strategy.ATOMIC, null, false, false);
+    }
+
+    /** Whether the table has the kind: upstream serves strategic merge patches only for kinds compiled into Go types. */
+    public static boolean knows(String group, String version, String kind) {
+        return TABLE.kinds.containsKey(kindKey(group, version, kind));
+    }
+
+    /** The root of another table in this class's format: for tests that use upstream's test types. */
+    static PatchMeta fromTable(String text, String rootType) {
+        try {
+            Table t = parse(new BufferedReader(new java.io.StringReader(text)));
+            requireType(t.types, rootType);
+            return new PatchMeta(t, rootType, Strategy.ATOMIC, null, false, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Metadata that knows no tags: what {@link #forKind} gives for kinds outside the table. */
@@ -60,7 +79,7 @@ public final class PatchMeta {
 
     /** Descends into an object field, or for a list field into its elements' type. */
     public PatchMeta field(String name) {
-        Map<String, PatchMeta> fields = type == null ? null : TABLE.types.get(type);
+        Map<String, PatchMeta> fields = type == null ? null : table.types.get(type);
         PatchMeta f = fields == null ? null : fields.get(name);
         return f == null ? NONE : f;
     }
@@ -114,9 +133,10 @@ public final class PatchMeta {
     }
 
     /** Parses the table; a malformed line or a reference to an undeclared type fails class loading, not a patch. */
-    static Table parse(BufferedReader in) throws IOException {
+    private static Table parse(BufferedReader in) throws IOException {
         Map<String, String> kinds = new HashMap<>();
         Map<String, Map<String, PatchMeta>> types = new HashMap<>();
+        Table table = new Table(kinds, types);
         String line;
         int n = 0;
         while ((line = in.readLine()) != null) {
@@ -136,7 +156,7 @@ public final class PatchMeta {
                 case "type" -> {
                     Map<String, PatchMeta> fields = new HashMap<>();
                     for (int i = 2; i < words.length; i++) {
-                        parseField(words[i], fields, n);
+                        parseField(table, words[i], fields, n);
                     }
                     if (types.put(words[1], fields) != null) {
                         throw new IllegalStateException(RESOURCE + ":" + n + ": type " + words[1] + " declared twice");
@@ -155,7 +175,7 @@ public final class PatchMeta {
                 }
             }
         }
-        return new Table(kinds, types);
+        return table;
     }
 
     private static void requireType(Map<String, Map<String, PatchMeta>> types, String t) {
@@ -164,7 +184,7 @@ public final class PatchMeta {
         }
     }
 
-    private static void parseField(String spec, Map<String, PatchMeta> fields, int line) {
+    private static void parseField(Table table, String spec, Map<String, PatchMeta> fields, int line) {
         int slash = spec.indexOf('/');
         String head = slash < 0 ? spec : spec.substring(0, slash);
         int colon = head.indexOf(':');
@@ -193,6 +213,6 @@ public final class PatchMeta {
         if (name.isEmpty() || (type != null && type.isEmpty())) {
             throw new IllegalStateException(RESOURCE + ":" + line + ": malformed field " + spec);
         }
-        fields.put(name, new PatchMeta(type, strategy, key, retain, replace));
+        fields.put(name, new PatchMeta(table, type, strategy, key, retain, replace));
     }
 }

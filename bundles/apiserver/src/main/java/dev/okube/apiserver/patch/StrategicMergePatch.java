@@ -100,7 +100,7 @@ public final class StrategicMergePatch {
                 boolean merge = field.listStrategy() != PatchMeta.Strategy.ATOMIC;
                 // deletion lists apply whatever the field's strategy; atomic lists take the patch's list as is
                 original.set(key, merge || deleteList
-                        ? mergeSlice(list(originalValue), list(patchValue), field, field.mergeKey(), deleteList)
+                        ? mergeSlice(list(originalValue), list(patchValue), field, field.mergeKey(), deleteList, null)
                         : patchValue);
             } else {
                 original.set(key, patchValue);
@@ -173,9 +173,15 @@ public final class StrategicMergePatch {
             } else if (originalList == null && patchList != null) {
                 merged = list(removeDirectives(patchList));
             } else if (originalList != null) {
-                merged = field.listStrategy() != PatchMeta.Strategy.ATOMIC
-                        ? list(mergeSlice(originalItems, patchItems, field, mergeKey, false))
-                        : patchItems;
+                if (field.listStrategy() != PatchMeta.Strategy.ATOMIC) {
+                    // upstream orders server-only items by the live list *after* mergeSlice wrote into its backing
+                    // array (deletes shift items left, appends fill the freed tail); kubectl's results depend on it
+                    List<JsonNode> view = new ArrayList<>(originalItems);
+                    merged = list(mergeSlice(originalItems, patchItems, field, mergeKey, false, view));
+                    originalItems = view;
+                } else {
+                    merged = patchItems;
+                }
             } else {
                 continue;
             }
@@ -233,8 +239,12 @@ public final class StrategicMergePatch {
 
     // ---- lists
 
+    /**
+     * Merges a list with merge strategy. {@code backing}, when given, starts as a copy of {@code original} and ends as
+     * what the caller's view of upstream's slice holds afterwards: Go's in-place deletes and appends share the array.
+     */
     private static ArrayNode mergeSlice(List<JsonNode> original, List<JsonNode> patch, PatchMeta elements,
-            String mergeKey, boolean deleteList) {
+            String mergeKey, boolean deleteList, List<JsonNode> backing) {
         if (original.isEmpty() && patch.isEmpty()) {
             return array(original);
         }
@@ -266,7 +276,15 @@ public final class StrategicMergePatch {
                         throw noMergeKey(item, mergeKey);
                     }
                     JsonNode value = item.get(mergeKey);
-                    live.removeIf(m -> m.isObject() && m.has(mergeKey) && same(m.get(mergeKey), value));
+                    for (int at; (at = findByKey(live, mergeKey, value)) >= 0; ) {
+                        live.remove(at);
+                        if (backing != null) {
+                            // append(s[:at], s[at+1:]...) shifts the rest left in place; the old last slot keeps its item
+                            for (int i = at; i < live.size(); i++) {
+                                backing.set(i, live.get(i));
+                            }
+                        }
+                    }
                 } else if (is(directive, REPLACE)) {
                     replace = true;
                 } else if (is(directive, MERGE)) {
@@ -291,6 +309,9 @@ public final class StrategicMergePatch {
                 if (at >= 0) {
                     merged.set(at, mergeMap((ObjectNode) merged.get(at), (ObjectNode) item, elements));
                 } else {
+                    if (backing != null && !replace && merged.size() < backing.size()) {
+                        backing.set(merged.size(), item);
+                    }
                     merged.add(item);
                 }
             }

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.okube.apiserver.patch.PatchMeta.Strategy;
+import dev.okube.apiserver.registry.BuiltinResources;
+import dev.okube.apiserver.registry.ResourceDefinition;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -86,6 +88,17 @@ class PatchMetaTest {
         assertEquals(Strategy.MERGE_BY_KEY, volumes.listStrategy());
         assertTrue(at("policy/v1/PodDisruptionBudget", "spec.selector").replace());
         assertFalse(at("apps/v1/Deployment", "spec.selector").replace());
+    }
+
+    /** The handler serves strategic merge patches for exactly the kinds in the table, so every built-in must be there. */
+    @Test
+    void everyBuiltinKindIsInTheTable() {
+        for (ResourceDefinition d : BuiltinResources.definitions()) {
+            assertTrue(PatchMeta.knows(d.group(), d.version(), d.kind()), d.group() + "/" + d.version() + "/" + d.kind());
+            assertEquals(Strategy.MERGE_PRIMITIVES,
+                    PatchMeta.forKind(d.group(), d.version(), d.kind()).field("metadata").field("finalizers").listStrategy());
+        }
+        assertFalse(PatchMeta.knows("example.com", "v1", "Widget"));
     }
 
     @Test
