@@ -287,8 +287,8 @@ class ApiHandlerTest {
         HttpResponse<String> r = send("POST", CM, "text/plain", "name: x", null);
         assertStatus(r, 415, "UnsupportedMediaType");
         createConfigMap("p");
-        // A strategic merge patch is not served: 415 lists the patch types that are.
-        HttpResponse<String> patch = send("PATCH", CM + "/p", "application/strategic-merge-patch+json",
+        // A patch type that is not served (server-side apply, so far) is 415.
+        HttpResponse<String> patch = send("PATCH", CM + "/p", "application/apply-patch+yaml",
                 "{\"data\":{}}", null);
         assertStatus(patch, 415, "UnsupportedMediaType");
     }
