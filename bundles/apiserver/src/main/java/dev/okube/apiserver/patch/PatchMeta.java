@@ -56,6 +56,15 @@ public final class PatchMeta {
         return root == null ? NONE : new PatchMeta(TABLE, root, Strategy.ATOMIC, null, false, false);
     }
 
+    /**
+     * The metadata of a Go type's fields, by the type's name ("PodSpec", "Container"); a type the
+     * table does not list has no tags. OpenAPI generation uses this, so OpenAPI and patching share
+     * one source of merge keys.
+     */
+    public static PatchMeta forType(String goType) {
+        return TABLE.types.containsKey(goType) ? new PatchMeta(TABLE, goType, Strategy.ATOMIC, null, false, false) : NONE;
+    }
+
     /** Whether the table has the kind: upstream serves strategic merge patches only for kinds compiled into Go types. */
     public static boolean knows(String group, String version, String kind) {
         return TABLE.kinds.containsKey(kindKey(group, version, kind));

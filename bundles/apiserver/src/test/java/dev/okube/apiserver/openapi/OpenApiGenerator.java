@@ -3,6 +3,7 @@ package dev.okube.apiserver.openapi;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.okube.apiserver.patch.PatchMeta;
 import dev.okube.apiserver.registry.BuiltinResources;
 import dev.okube.apiserver.registry.ResourceDefinition;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -253,8 +254,11 @@ public final class OpenApiGenerator {
         schema.put("type", "object");
         ObjectNode properties = NODES.objectNode();
         Set<String> required = new LinkedHashSet<>(REQUIRED.getOrDefault(name, List.of()));
+        PatchMeta patch = PatchMeta.forType(c.getSimpleName());
         for (Map.Entry<String, Field> p : properties(c).entrySet()) {
-            properties.set(p.getKey(), property(p.getKey(), p.getValue().getGenericType()));
+            ObjectNode property = property(p.getKey(), p.getValue().getGenericType());
+            patchExtensions(property, patch.field(p.getKey()));
+            properties.set(p.getKey(), property);
             JsonProperty jp = p.getValue().getAnnotation(JsonProperty.class);
             if (jp != null && jp.required()) {
                 required.add(p.getKey());
@@ -273,6 +277,32 @@ public final class OpenApiGenerator {
                     .put("group", g.value()).put("kind", c.getSimpleName()).put("version", v.value());
         }
         return name;
+    }
+
+    /**
+     * Upstream's patch extensions on a property, from the same table the server's strategic merge
+     * patch uses: kubectl's client-side apply computes its patches from them.
+     */
+    private static void patchExtensions(ObjectNode property, PatchMeta field) {
+        switch (field.listStrategy()) {
+            case MERGE_BY_KEY -> {
+                property.put("x-kubernetes-patch-merge-key", field.mergeKey());
+                property.put("x-kubernetes-patch-strategy", field.retainKeys() ? "merge,retainKeys" : "merge");
+                property.put("x-kubernetes-list-type", "map");
+                property.putArray("x-kubernetes-list-map-keys").add(field.mergeKey());
+            }
+            case MERGE_PRIMITIVES -> {
+                property.put("x-kubernetes-patch-strategy", "merge");
+                property.put("x-kubernetes-list-type", "set");
+            }
+            default -> {
+                if (field.retainKeys()) {
+                    property.put("x-kubernetes-patch-strategy", "retainKeys");
+                } else if (field.replace()) {
+                    property.put("x-kubernetes-patch-strategy", "replace");
+                }
+            }
+        }
     }
 
     private static boolean customJson(Class<?> c) {
