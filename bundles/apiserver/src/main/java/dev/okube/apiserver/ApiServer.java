@@ -4,6 +4,7 @@ import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.authorization.Authorizer;
 import dev.okube.api.health.HealthCheck;
+import dev.okube.apiserver.openapi.OpenApi;
 import dev.okube.apiserver.openapi.OpenApiHandler;
 import dev.okube.apiserver.registry.BuiltinResources;
 import dev.okube.apiserver.registry.GenericRegistry;
@@ -102,12 +103,13 @@ public final class ApiServer {
         connector.setPort(config.port());
         server.addConnector(connector);
 
+        OpenApi openApi = OpenApi.load();
         PathMappingsHandler routes = new PathMappingsHandler();
         routes.addMapping(new ServletPathSpec("/version"), new VersionHandler());
         routes.addMapping(new ServletPathSpec("/metrics"), new MetricsHandler(metrics));
-        routes.addMapping(new ServletPathSpec("/openapi/*"), new OpenApiHandler());
+        routes.addMapping(new ServletPathSpec("/openapi/*"), new OpenApiHandler(openApi));
         ApiHandler api = new ApiHandler(resources, registry, new ApiSelectors(), metrics, timers, Clock.systemUTC(),
-                authorizers::authorize, () -> !authorizers.any());
+                authorizers::authorize, () -> !authorizers.any(), openApi);
         routes.addMapping(new ServletPathSpec("/api/*"), api);
         routes.addMapping(new ServletPathSpec("/apis/*"), api);
         for (HealthEndpoints.Endpoint endpoint : HealthEndpoints.Endpoint.values()) {

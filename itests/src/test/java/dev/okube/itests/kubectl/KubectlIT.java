@@ -331,6 +331,37 @@ class KubectlIT {
         assertTrue(list.matches("(?s)Resources\\s+Non-Resource URLs.*\\*\\.\\*\\s+\\[\\]\\s+\\[\\]\\s+\\[\\*\\].*"), list);
     }
 
+    @Test
+    @Order(16)
+    void applyWithDefaultValidationCreatesConfiguresThenLeavesUnchanged() throws Exception {
+        String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: applied\nspec:\n  replicas: 2\n"
+                + "  selector: {matchLabels: {app: applied}}\n  template:\n    metadata: {labels: {app: applied}}\n"
+                + "    spec:\n      containers:\n      - name: main\n        image: nginx:1.25\n"
+                + "        env: [{name: A, value: \"1\"}]\n";
+        assertEquals("deployment.apps/applied created\n", cluster.kubectlWithInput(deployment, "apply", "-f", "-").ok().out());
+        String four = deployment.replace("replicas: 2", "replicas: 4");
+        assertEquals("deployment.apps/applied configured\n", cluster.kubectlWithInput(four, "apply", "-f", "-").ok().out());
+        assertEquals("deployment.apps/applied unchanged\n", cluster.kubectlWithInput(four, "apply", "-f", "-").ok().out());
+        assertEquals("4 2", cluster.kubectl("get", "deploy", "applied", "-o",
+                "jsonpath={.spec.replicas} {.metadata.generation}").ok().out());
+        // Strategic merge of env by name keeps A and adds B.
+        cluster.kubectl("patch", "deploy", "applied", "-p",
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"main\",\"env\":[{\"name\":\"B\",\"value\":\"2\"}]}]}}}}").ok();
+        assertEquals("B A", cluster.kubectl("get", "deploy", "applied", "-o",
+                "jsonpath={.spec.template.spec.containers[0].env[*].name}").ok().out());
+    }
+
+    @Test
+    @Order(17)
+    void explainAndStrictValidation() throws Exception {
+        String explain = cluster.kubectl("explain", "pod.spec.containers").ok().out();
+        assertTrue(explain.contains("FIELD: containers <[]Container>") && explain.contains("-required-"), explain);
+        String unknown = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: strict\nnosuchfield: 1\n";
+        OkubeCluster.Result rejected = cluster.kubectlWithInput(unknown, "create", "-f", "-");
+        assertEquals(1, rejected.exitCode(), rejected.out());
+        assertTrue(rejected.stderr().contains("strict decoding error: unknown field \"nosuchfield\""), rejected.stderr());
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }

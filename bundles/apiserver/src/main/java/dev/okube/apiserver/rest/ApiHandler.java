@@ -3,6 +3,7 @@ package dev.okube.apiserver.rest;
 import dev.okube.api.admission.UserInfo;
 import dev.okube.api.authorization.AuthorizationRequest;
 import dev.okube.api.authorization.Authorizer.Verdict;
+import dev.okube.apiserver.openapi.OpenApi;
 import dev.okube.apiserver.patch.PatchMeta;
 import dev.okube.apiserver.patch.StrategicMergePatch;
 import dev.okube.apiserver.registry.DeleteOptions;
@@ -67,6 +68,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final ScheduledExecutorService timers;
     private final Clock clock;
     private final AccessReviews reviews;
+    private final FieldValidation fieldValidation;
     private final Semaphore readonly = new Semaphore(MAX_READONLY_INFLIGHT);
     private final Semaphore mutating = new Semaphore(MAX_MUTATING_INFLIGHT);
 
@@ -76,8 +78,9 @@ public final class ApiHandler extends Handler.Abstract {
      */
     public ApiHandler(Registry registry, GenericRegistry store, Selectors selectors, Metrics metrics,
             ScheduledExecutorService timers, Clock clock, Function<AuthorizationRequest, Verdict> authorizer,
-            BooleanSupplier rulesEnumerable) {
+            BooleanSupplier rulesEnumerable, OpenApi openApi) {
         this.registry = registry;
+        this.fieldValidation = new FieldValidation(openApi);
         this.reviews = new AccessReviews(authorizer, rulesEnumerable);
         this.store = store;
         this.selectors = selectors;
@@ -246,6 +249,7 @@ public final class ApiHandler extends Handler.Abstract {
                     return postSubresource(request, response, callback, info, def, query, writeOptions, accept);
                 }
                 ObjectNode body = decodeBody(request, def);
+                validateFields(response, def, body, query);
                 ObjectNode created = store.create(def, info.namespace(), body, writeOptions);
                 writeObject(response, callback, 201, def, created, accept, query);
                 return 201;
@@ -253,6 +257,7 @@ public final class ApiHandler extends Handler.Abstract {
             case "PUT" -> {
                 requireName(info);
                 ObjectNode body = decodeBody(request, def);
+                validateFields(response, def, body, query);
                 ObjectNode updated = store.update(def, info.namespace(), info.name(), sub, body, writeOptions);
                 writeObject(response, callback, 200, def, updated, accept, query);
                 return 200;
@@ -281,6 +286,13 @@ public final class ApiHandler extends Handler.Abstract {
                 return code;
             }
             default -> throw ApiException.methodNotAllowed();
+        }
+    }
+
+    /** fieldValidation: Strict rejects unknown fields (400), Warn sends them back as Warning headers. */
+    private void validateFields(Response response, ResourceDefinition def, ObjectNode body, Fields query) {
+        for (String warning : fieldValidation.check(def, body, FieldValidation.mode(query.getValue("fieldValidation")))) {
+            response.getHeaders().add(HttpHeader.WARNING, "299 - " + Json.MAPPER.writeValueAsString(warning));
         }
     }
 
