@@ -35,8 +35,28 @@ public final class WatchCache implements AutoCloseable {
     static final int WATCHER_BACKLOG = 50_000;
     private static final Logger LOG = LoggerFactory.getLogger(WatchCache.class);
 
-    /** One change as watchers see it: objects carry their resourceVersion. */
-    public record Event(String type, ObjectNode object, ObjectNode previous, long revision) {
+    /**
+     * One change as watchers see it: objects carry their resourceVersion. {@code encoded} keeps the
+     * event's wire form once computed, so a thousand watchers of one event cost one serialization.
+     */
+    public record Event(String type, ObjectNode object, ObjectNode previous, long revision, Encoded encoded) {
+        public Event(String type, ObjectNode object, ObjectNode previous, long revision) {
+            this(type, object, previous, revision, new Encoded());
+        }
+    }
+
+    /** The memoized wire form of an event; computed by the first watcher that needs it. */
+    public static final class Encoded {
+        private volatile byte[] json;
+
+        public byte[] json(java.util.function.Supplier<byte[]> encode) {
+            byte[] b = json;
+            if (b == null) {
+                b = encode.get();
+                json = b;
+            }
+            return b;
+        }
     }
 
     /** A registered watcher; its sink must not block. */

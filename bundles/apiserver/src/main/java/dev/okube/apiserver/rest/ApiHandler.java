@@ -489,9 +489,10 @@ public final class ApiHandler extends Handler.Abstract {
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, JSON_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache, private");
-        WatchStream stream = new WatchStream(response, callback, event -> line(event.type(),
-                table ? table(def, List.of(event.object()), event.object().path("metadata").path("resourceVersion")
-                        .asString(""), "", null, includeObject) : event.object()),
+        WatchStream stream = new WatchStream(response, callback, event -> table
+                ? line(event.type(), table(def, List.of(event.object()), event.object().path("metadata")
+                        .path("resourceVersion").asString(""), "", null, includeObject))
+                : event.encoded().json(() -> line(event.type(), event.object())),
                 options.allowBookmarks() ? revision -> line("BOOKMARK", bookmark(def, revision)) : null);
         Runnable unregister;
         try {
