@@ -80,37 +80,7 @@ class ApiServerTest {
     }
 
     static EmbeddedKeyValueStore.Config storeConfig(Path dir) {
-        return new EmbeddedKeyValueStore.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return EmbeddedKeyValueStore.Config.class;
-            }
-
-            @Override
-            public String dataDirectory() {
-                return dir.toString();
-            }
-
-            @Override
-            public boolean fsync() {
-                return false;
-            }
-
-            @Override
-            public int maxBatch() {
-                return 256;
-            }
-
-            @Override
-            public int cacheSizeMb() {
-                return 4;
-            }
-
-            @Override
-            public int progressNotifyIntervalSeconds() {
-                return 0;
-            }
-        };
+        return EmbeddedKeyValueStore.config(dir, false);
     }
 
     static ApiServer.Config config(Path data) {

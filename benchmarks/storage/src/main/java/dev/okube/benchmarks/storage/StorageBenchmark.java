@@ -24,7 +24,6 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.etcd.jetcd.watch.WatchResponse;
 import java.io.IOException;
-import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -210,37 +209,7 @@ public final class StorageBenchmark {
 
     /** The embedded store's own DS configuration type, filled in for a temporary directory. */
     private static EmbeddedKeyValueStore.Config embeddedConfig(Path dir) {
-        return new EmbeddedKeyValueStore.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return EmbeddedKeyValueStore.Config.class;
-            }
-
-            @Override
-            public String dataDirectory() {
-                return dir.toString();
-            }
-
-            @Override
-            public boolean fsync() {
-                return true;
-            }
-
-            @Override
-            public int maxBatch() {
-                return 1024;
-            }
-
-            @Override
-            public int cacheSizeMb() {
-                return 32;
-            }
-
-            @Override
-            public int progressNotifyIntervalSeconds() {
-                return 5;
-            }
-        };
+        return EmbeddedKeyValueStore.config(dir, true);
     }
 
     // ---------------------------------------------------------------- measurement

@@ -2,7 +2,6 @@ package dev.okube.apiserver.registry;
 
 import dev.okube.api.admission.UserInfo;
 import dev.okube.storage.embedded.EmbeddedKeyValueStore;
-import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,37 +17,7 @@ final class EmbeddedStores {
     }
 
     static EmbeddedKeyValueStore open(Path dir) throws java.io.IOException {
-        return new EmbeddedKeyValueStore(new EmbeddedKeyValueStore.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return EmbeddedKeyValueStore.Config.class;
-            }
-
-            @Override
-            public String dataDirectory() {
-                return dir.toString();
-            }
-
-            @Override
-            public boolean fsync() {
-                return false;
-            }
-
-            @Override
-            public int maxBatch() {
-                return 256;
-            }
-
-            @Override
-            public int cacheSizeMb() {
-                return 4;
-            }
-
-            @Override
-            public int progressNotifyIntervalSeconds() {
-                return 0;
-            }
-        });
+        return new EmbeddedKeyValueStore(EmbeddedKeyValueStore.config(dir, false));
     }
 
     static ResourceDefinition def(String group, String plural) {

@@ -52,6 +52,44 @@ public final class EmbeddedKeyValueStore implements KeyValueStore {
 
     private final MvccStore store;
 
+    /**
+     * The component's configuration for a store run outside OSGi (tests, benchmarks): the given
+     * directory and fsync setting, the metatype defaults otherwise.
+     */
+    public static Config config(Path directory, boolean fsync) {
+        return new Config() {
+            @Override
+            public Class<? extends java.lang.annotation.Annotation> annotationType() {
+                return Config.class;
+            }
+
+            @Override
+            public String dataDirectory() {
+                return directory.toString();
+            }
+
+            @Override
+            public boolean fsync() {
+                return fsync;
+            }
+
+            @Override
+            public int maxBatch() {
+                return 1024;
+            }
+
+            @Override
+            public int cacheSizeMb() {
+                return 32;
+            }
+
+            @Override
+            public int progressNotifyIntervalSeconds() {
+                return 5;
+            }
+        };
+    }
+
     @Activate
     public EmbeddedKeyValueStore(Config config) throws IOException {
         MvccStore.Options options = new MvccStore.Options(config.fsync(), Math.max(1, config.maxBatch()),
