@@ -304,7 +304,11 @@ public final class GenericRegistry implements AutoCloseable {
                 if (!status && !withoutMetadataAndStatus(updated).equals(withoutMetadataAndStatus(old))) {
                     generation++;
                 }
-                meta.put("generation", generation);
+                if (generation == oldMeta.path("generation").asLong(0)) {
+                    meta.set("generation", oldMeta.get("generation")); // the stored node: an int is not equal to a long
+                } else {
+                    meta.put("generation", generation);
+                }
             } else if (oldMeta.has("generation")) {
                 meta.set("generation", oldMeta.get("generation"));
             } else {

@@ -468,6 +468,7 @@ public final class ApiHandler extends Handler.Abstract {
      */
     private Applied applyPatch(Request request, Response response, RequestInfo info, ResourceDefinition def,
             Fields query, WriteOptions writeOptions) {
+        byte[] raw = readBody(request); // read before any refusal, so the connection stays usable
         String manager = query.getValue("fieldManager");
         if (manager == null || manager.isEmpty()) {
             throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: "
@@ -475,7 +476,7 @@ public final class ApiHandler extends Handler.Abstract {
         }
         String forceText = query.getValue("force");
         boolean force = "true".equals(forceText);
-        JsonNode parsed = Json.YAML.readTree(readBody(request));
+        JsonNode parsed = Json.YAML.readTree(raw);
         if (parsed == null || !parsed.isObject()) {
             throw ApiException.badRequest("error decoding YAML: the applied configuration is not an object");
         }
