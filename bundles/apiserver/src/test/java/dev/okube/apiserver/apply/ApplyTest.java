@@ -188,6 +188,26 @@ class ApplyTest {
         assertFalse(owned(next, "kubectl-client-side-apply", "Update").contains(annotation));
     }
 
+    @Test
+    void managedFieldsAClientRewritesAreTaken() {
+        // kubectl's client-side to server-side upgrade rewrites managedFields with a JSON patch.
+        ObjectNode live = deployment("{'replicas':1}");
+        ManagedFields.recordUpdate(null, live, "kubectl-client-side-apply", SCOPE, NOW);
+        ObjectNode rewritten = live.deepCopy();
+        ObjectNode entry = (ObjectNode) rewritten.get("metadata").get("managedFields").get(0);
+        entry.put("manager", "kubectl");
+        entry.put("operation", "Apply");
+        ManagedFields.recordUpdate(live, rewritten, "kubectl", SCOPE, NOW);
+        assertTrue(owned(rewritten, "kubectl", "Apply").contains(REPLICAS));
+        assertTrue(owned(rewritten, "kubectl-client-side-apply", "Update").isEmpty());
+        // An update that sends the stored entries back unchanged keeps them, and takes only what it changed.
+        ObjectNode edited = rewritten.deepCopy();
+        ((ObjectNode) edited.get("spec")).put("paused", true);
+        ManagedFields.recordUpdate(rewritten, edited, "kubectl-edit", SCOPE, NOW);
+        assertTrue(owned(edited, "kubectl", "Apply").contains(REPLICAS));
+        assertEquals(FieldSet.of(java.util.Set.of(List.of("f:spec", "f:paused"))), owned(edited, "kubectl-edit", "Update"));
+    }
+
     private static List<String> append(List<String> prefix, String... more) {
         List<String> out = new java.util.ArrayList<>(prefix);
         out.addAll(List.of(more));
