@@ -272,6 +272,11 @@ public final class ApiHandler extends Handler.Abstract {
                     writeObject(response, callback, applied.code(), def, applied.object(), accept, query);
                     return applied.code();
                 }
+                if (query.getValue("force") != null) {
+                    readBody(request); // read before the refusal, so the connection stays usable
+                    throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: force: "
+                            + "Forbidden: may not be specified for non-apply patch");
+                }
                 ObjectNode patched = patch(request, info, def, query, writeOptions);
                 writeObject(response, callback, 200, def, patched, accept, query);
                 return 200;

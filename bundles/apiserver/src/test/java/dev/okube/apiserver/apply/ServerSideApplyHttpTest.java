@@ -127,5 +127,11 @@ class ServerSideApplyHttpTest {
         JsonNode cm = Json.MAPPER.readTree(applied.body());
         assertEquals(Json.MAPPER.readTree("{\"a\":\"1\",\"b\":\"2\"}"), cm.get("data"));
         assertEquals(Json.MAPPER.readTree("{\"f:data\":{\"f:b\":{}}}"), entry(cm, "tool").get("fieldsV1"));
+
+        HttpResponse<String> forced = send("PATCH", "/api/v1/namespaces/default/configmaps/c?force=true",
+                "application/merge-patch+json", "{'data':{'c':'3'}}");
+        assertEquals(422, forced.statusCode(), forced.body());
+        assertEquals("PatchOptions.meta.k8s.io \"\" is invalid: force: Forbidden: may not be specified for non-apply "
+                + "patch", Json.MAPPER.readTree(forced.body()).get("message").asString());
     }
 }
