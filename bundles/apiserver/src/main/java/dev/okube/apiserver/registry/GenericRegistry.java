@@ -8,6 +8,7 @@ import dev.okube.api.storage.RangeOptions;
 import dev.okube.api.storage.RangeResult;
 import dev.okube.api.storage.StorageException;
 import dev.okube.api.storage.WriteResult;
+import dev.okube.apiserver.apply.ManagedFields;
 import dev.okube.apiserver.rest.ApiException;
 import dev.okube.apiserver.rest.Json;
 import dev.okube.apiserver.validation.ObjectMetaValidation;
@@ -204,6 +205,7 @@ public final class GenericRegistry implements AutoCloseable {
         }
         def.strategy().prepareForCreate(object);
         name = StoredObjects.name(object);
+        recordManagedFields(def, "", null, object, options, now);
 
         AdmissionRequest request = admissionRequest(def, Operation.CREATE, "", namespace, name, object, null, options);
         admission.mutate(request);
@@ -302,13 +304,18 @@ public final class GenericRegistry implements AutoCloseable {
                 if (!status && !withoutMetadataAndStatus(updated).equals(withoutMetadataAndStatus(old))) {
                     generation++;
                 }
-                meta.put("generation", generation);
+                if (generation == oldMeta.path("generation").asLong(0)) {
+                    meta.set("generation", oldMeta.get("generation")); // the stored node: an int is not equal to a long
+                } else {
+                    meta.put("generation", generation);
+                }
             } else if (oldMeta.has("generation")) {
                 meta.set("generation", oldMeta.get("generation"));
             } else {
                 meta.remove("generation");
             }
             meta.put("resourceVersion", Long.toString(kv.modRevision()));
+            recordManagedFields(def, subresource, old, updated, options, clock.instant());
 
             AdmissionRequest request = admissionRequest(def, Operation.UPDATE, status ? "status" : "", namespace, name,
                     updated, old, options);
@@ -348,6 +355,19 @@ public final class GenericRegistry implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * A write by a named manager records its fields as operation Update. Server-side apply writes with no
+     * manager here: it has recorded its own Apply entry already.
+     */
+    private static void recordManagedFields(ResourceDefinition def, String subresource, ObjectNode old,
+            ObjectNode updated, WriteOptions options, Instant now) {
+        if (options.fieldManager() == null || options.fieldManager().isEmpty()) {
+            return;
+        }
+        ManagedFields.recordUpdate(old, updated, options.fieldManager(), ManagedFields.scope(def.group(),
+                def.version(), def.kind(), subresource, def.subresources().contains("status")), now);
     }
 
     /** The result of a delete: the object as returned, and whether it is gone (or only marked). */

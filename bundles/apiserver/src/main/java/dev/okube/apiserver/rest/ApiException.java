@@ -97,6 +97,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(422, "Invalid", message.toString(), name, def.group(), def.kind(), problems, 0);
     }
 
+    /** Upstream's NewApplyConflict: 409 Conflict whose details carry only the causes. */
+    public static ApiException applyConflict(String message, List<FieldProblem> causes) {
+        return new ApiException(409, "Conflict", message, null, null, null, causes, 0);
+    }
+
     public static ApiException badRequest(String message) {
         return new ApiException(400, "BadRequest", message);
     }

@@ -3,6 +3,9 @@ package dev.okube.apiserver.rest;
 import dev.okube.api.admission.UserInfo;
 import dev.okube.api.authorization.AuthorizationRequest;
 import dev.okube.api.authorization.Authorizer.Verdict;
+import dev.okube.apiserver.apply.Apply;
+import dev.okube.apiserver.apply.FieldSet;
+import dev.okube.apiserver.apply.ManagedFields;
 import dev.okube.apiserver.openapi.OpenApi;
 import dev.okube.apiserver.patch.PatchMeta;
 import dev.okube.apiserver.patch.StrategicMergePatch;
@@ -219,7 +222,7 @@ public final class ApiHandler extends Handler.Abstract {
             // a DELETE here must not become a deletecollection over every namespace.
             throw ApiException.methodNotAllowed();
         }
-        WriteOptions writeOptions = new WriteOptions(ADMIN, dryRun(query), query.getValue("fieldManager"));
+        WriteOptions writeOptions = new WriteOptions(ADMIN, dryRun(query), fieldManager(request, query));
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         if (!def.verbs().contains(kubeVerb(method, info))) {
             throw ApiException.methodNotAllowed();
@@ -264,6 +267,16 @@ public final class ApiHandler extends Handler.Abstract {
             }
             case "PATCH" -> {
                 requireName(info);
+                if (contentType(request).equals(APPLY_TYPE)) {
+                    Applied applied = applyPatch(request, response, info, def, query, writeOptions);
+                    writeObject(response, callback, applied.code(), def, applied.object(), accept, query);
+                    return applied.code();
+                }
+                if (query.getValue("force") != null) {
+                    readBody(request); // read before the refusal, so the connection stays usable
+                    throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: force: "
+                            + "Forbidden: may not be specified for non-apply patch");
+                }
                 ObjectNode patched = patch(request, info, def, query, writeOptions);
                 writeObject(response, callback, 200, def, patched, accept, query);
                 return 200;
@@ -433,6 +446,84 @@ public final class ApiHandler extends Handler.Abstract {
             def.strategy().applyDefaults(object);
             return object;
         }, info.subresource(), writeOptions);
+    }
+
+    private static final String APPLY_TYPE = "application/apply-patch+yaml";
+
+    /** The manager of a write: fieldManager, else the User-Agent up to its first "/", as upstream. */
+    private static String fieldManager(Request request, Fields query) {
+        String manager = query.getValue("fieldManager");
+        if (manager != null && !manager.isEmpty()) {
+            return manager;
+        }
+        String agent = request.getHeaders().get(HttpHeader.USER_AGENT);
+        if (agent == null || agent.isEmpty()) {
+            return null;
+        }
+        int slash = agent.indexOf('/');
+        return slash < 0 ? agent : agent.substring(0, slash);
+    }
+
+    private record Applied(int code, ObjectNode object) {
+    }
+
+    /**
+     * Server-side apply (PATCH application/apply-patch+yaml): merges into the live object, or creates it
+     * (201) when absent. The registry is given no manager: the Apply entry is recorded here.
+     */
+    private Applied applyPatch(Request request, Response response, RequestInfo info, ResourceDefinition def,
+            Fields query, WriteOptions writeOptions) {
+        byte[] raw = readBody(request); // read before any refusal, so the connection stays usable
+        String manager = query.getValue("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            throw new ApiException(422, "Invalid", "PatchOptions.meta.k8s.io \"\" is invalid: fieldManager: "
+                    + "Required value: is required for apply patch");
+        }
+        String forceText = query.getValue("force");
+        boolean force = "true".equals(forceText);
+        JsonNode parsed = Json.YAML.readTree(raw);
+        if (parsed == null || !parsed.isObject()) {
+            throw ApiException.badRequest("error decoding YAML: the applied configuration is not an object");
+        }
+        ObjectNode body = (ObjectNode) parsed;
+        String bodyName = Json.text(body, "metadata", "name");
+        if (bodyName != null && !bodyName.isEmpty() && !bodyName.equals(info.name())) {
+            throw ApiException.badRequest("the name of the object (" + bodyName + ") does not match the name on the "
+                    + "URL (" + info.name() + ")");
+        }
+        validateFields(response, def, body, query);
+        ManagedFields.Scope scope = ManagedFields.scope(def.group(), def.version(), def.kind(), info.subresource(),
+                def.subresources().contains("status"));
+        WriteOptions unrecorded = new WriteOptions(writeOptions.user(), writeOptions.dryRun(), null);
+        try {
+            ObjectNode updated = store.guaranteedUpdate(def, info.namespace(), info.name(), 0, current -> {
+                ObjectNode result = applyOrConflict(current, body, manager, force, scope);
+                def.strategy().applyDefaults(result);
+                return result;
+            }, info.subresource(), unrecorded);
+            return new Applied(200, updated);
+        } catch (ApiException e) {
+            if (e.code() != 404 || !"NotFound".equals(e.reason()) || !info.subresource().isEmpty()) {
+                throw e;
+            }
+        }
+        ObjectNode created = applyOrConflict(null, body, manager, force, scope);
+        Json.metadata(created).put("name", info.name());
+        if (def.namespaced()) {
+            Json.metadata(created).put("namespace", info.namespace());
+        }
+        return new Applied(201, store.create(def, info.namespace(), created, unrecorded));
+    }
+
+    private ObjectNode applyOrConflict(ObjectNode live, ObjectNode body, String manager, boolean force,
+            ManagedFields.Scope scope) {
+        try {
+            return Apply.apply(live, body, manager, force, scope, clock.instant());
+        } catch (Apply.ConflictException e) {
+            List<ResourceStrategy.FieldProblem> causes = e.conflicts().stream().map(c -> new ResourceStrategy.FieldProblem(
+                    "FieldManagerConflict", FieldSet.display(c.path()), c.owner())).toList();
+            throw ApiException.applyConflict(e.getMessage(), causes);
+        }
     }
 
     /** Upstream's interpretStrategicMergePatchError: malformed directives are 400, lists of lists 422, the rest 500. */

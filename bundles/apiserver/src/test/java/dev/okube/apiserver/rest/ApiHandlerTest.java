@@ -287,8 +287,8 @@ class ApiHandlerTest {
         HttpResponse<String> r = send("POST", CM, "text/plain", "name: x", null);
         assertStatus(r, 415, "UnsupportedMediaType");
         createConfigMap("p");
-        // A patch type that is not served (server-side apply, so far) is 415.
-        HttpResponse<String> patch = send("PATCH", CM + "/p", "application/apply-patch+yaml",
+        // A patch type that is not served is 415.
+        HttpResponse<String> patch = send("PATCH", CM + "/p", "application/yaml",
                 "{\"data\":{}}", null);
         assertStatus(patch, 415, "UnsupportedMediaType");
     }
