@@ -133,6 +133,7 @@ public final class ApiHandler extends Handler.Abstract {
             }
         } catch (ApiException e) {
             code[0] = e.code();
+            discardBody(request);
             writeError(response, callback, e);
         } catch (JacksonException e) {
             code[0] = 400;
@@ -150,6 +151,19 @@ public final class ApiHandler extends Handler.Abstract {
                     d.version(), d.plural(), info.subresource(), scope(info), code[0], System.nanoTime() - start));
         }
         return true;
+    }
+
+    /**
+     * Reads away a request body an error answer did not need, so the connection stays usable: left
+     * unread, Jetty closes the connection after the response, and a client that already reused it
+     * for its next request sees it drop.
+     */
+    private static void discardBody(Request request) {
+        try {
+            request.consumeAvailable();
+        } catch (RuntimeException e) {
+            // The connection will be closed instead; nothing else to do.
+        }
     }
 
     private static String verb(String method, RequestInfo info) {
