@@ -459,6 +459,14 @@ public final class GenericRegistry implements AutoCloseable {
         return caches.computeIfAbsent(def, d -> new WatchCache(d, store));
     }
 
+    /** Drops the watch cache of a resource no longer served (a deleted or changed custom resource). */
+    public void forget(ResourceDefinition def) {
+        WatchCache cache = caches.remove(def);
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
     public Map<ResourceDefinition, WatchCache> caches() {
         return caches;
     }
