@@ -7,6 +7,7 @@ import dev.okube.apiserver.registry.GenericRegistry;
 import dev.okube.apiserver.registry.ListOptions;
 import dev.okube.apiserver.registry.Registry;
 import dev.okube.apiserver.registry.ResourceDefinition;
+import dev.okube.apiserver.registry.ResourceStrategy;
 import dev.okube.apiserver.registry.WatchCache;
 import dev.okube.apiserver.registry.WriteOptions;
 import dev.okube.apiserver.rest.ApiException;
@@ -51,6 +52,8 @@ public final class CrdController implements AutoCloseable {
     private final ScheduledExecutorService worker;
     /** Per CRD name: the definitions it serves, with their schemas for OpenAPI. */
     private final Map<String, List<Served>> served = new HashMap<>();
+    /** Per CRD name: the spec and accepted names its definitions were built from, to skip no-op rebuilds. */
+    private final Map<String, ObjectNode> sources = new HashMap<>();
     private final Set<String> publishedDocs = new HashSet<>();
     private Runnable cancelWatch;
 
@@ -314,42 +317,38 @@ public final class CrdController implements AutoCloseable {
             schema = schema.isObject() ? schema : Json.object().put("type", "object")
                     .put("x-kubernetes-preserve-unknown-fields", true);
             CustomResourceStrategy strategy = new CustomResourceStrategy(schema, namespaced,
-                    subresources.contains("status"), v.get("additionalPrinterColumns"));
+                    subresources.contains("status"), v.get("additionalPrinterColumns"), scalePaths(v));
             wanted.add(new Served(new ResourceDefinition(group, v.path("name").asString(), kind, plural, singular,
                     shortNames, categories, namespaced, subresources, ResourceDefinition.ALL_VERBS, strategy), schema));
         }
         List<Served> current = served.get(name);
-        if (current != null && sameServing(current, wanted)) {
+        ObjectNode source = Json.object();
+        source.set("spec", spec.deepCopy());
+        source.set("names", names.deepCopy());
+        if (current != null && source.equals(sources.get(name))) {
             return;
         }
         unserve(name);
         served.put(name, wanted);
+        sources.put(name, source);
         wanted.forEach(s -> registry.add(s.definition()));
         publishOpenApi();
         LOG.info("serving custom resource {} ({} versions)", name, wanted.size());
     }
 
-    /** Strategies are new objects each time: compare what they were built from. */
-    private static boolean sameServing(List<Served> a, List<Served> b) {
-        if (a.size() != b.size()) {
-            return false;
+    private static ResourceStrategy.ScalePaths scalePaths(JsonNode version) {
+        JsonNode scale = version.path("subresources").get("scale");
+        if (scale == null || !scale.isObject()) {
+            return null;
         }
-        for (int i = 0; i < a.size(); i++) {
-            ResourceDefinition x = a.get(i).definition();
-            ResourceDefinition y = b.get(i).definition();
-            if (!a.get(i).schema().equals(b.get(i).schema()) || !x.group().equals(y.group())
-                    || !x.version().equals(y.version()) || !x.kind().equals(y.kind()) || !x.plural().equals(y.plural())
-                    || !x.singular().equals(y.singular()) || !x.shortNames().equals(y.shortNames())
-                    || !x.categories().equals(y.categories()) || x.namespaced() != y.namespaced()
-                    || !x.subresources().equals(y.subresources()) || !x.strategy().columns().equals(y.strategy().columns())) {
-                return false;
-            }
-        }
-        return true;
+        return new ResourceStrategy.ScalePaths(scale.path("specReplicasPath").asString(".spec.replicas"),
+                scale.path("statusReplicasPath").asString(".status.replicas"),
+                scale.path("labelSelectorPath").asString(null));
     }
 
     private void unserve(String name) {
         List<Served> old = served.remove(name);
+        sources.remove(name);
         if (old == null) {
             return;
         }
@@ -440,10 +439,11 @@ public final class CrdController implements AutoCloseable {
             ObjectNode doc = Json.object();
             doc.put("openapi", "3.0.0");
             doc.putObject("info").put("title", "Kubernetes CRD Swagger").put("version", "v0.1.0");
-            doc.putObject("paths");
+            ObjectNode paths = doc.putObject("paths");
             ObjectNode schemas = doc.putObject("components").putObject("schemas");
             for (Served s : e.getValue()) {
                 schemas.set(CrdOpenApi.schemaName(s.definition()), CrdOpenApi.kindSchema(s.definition(), s.schema()));
+                CrdOpenApi.addPaths(paths, s.definition());
             }
             openApi.put(e.getKey(), Json.bytes(doc));
             publishedDocs.add(e.getKey());

@@ -51,4 +51,60 @@ final class CrdOpenApi {
         gvk.put("version", d.version());
         return s;
     }
+
+    /**
+     * The item and collection paths of a resource. kubectl reads the write operations' parameters to
+     * decide whether the server validates fields itself (fieldValidation); without them it falls back
+     * to client-side validation against /openapi/v2, which okube does not serve.
+     */
+    static void addPaths(ObjectNode paths, ResourceDefinition d) {
+        String collection = "/apis/" + d.group() + "/" + d.version() + (d.namespaced() ? "/namespaces/{namespace}/" : "/")
+                + d.plural();
+        ObjectNode items = paths.putObject(collection);
+        pathParameters(items, d, false);
+        operation(items, "get", "list", d, false);
+        operation(items, "post", "post", d, true);
+        ObjectNode item = paths.putObject(collection + "/{name}");
+        pathParameters(item, d, true);
+        operation(item, "get", "get", d, false);
+        operation(item, "put", "put", d, true);
+        operation(item, "patch", "patch", d, true);
+        operation(item, "delete", "delete", d, false);
+    }
+
+    private static void pathParameters(ObjectNode path, ResourceDefinition d, boolean named) {
+        var parameters = path.putArray("parameters");
+        if (named) {
+            parameters.addObject().put("name", "name").put("in", "path").put("required", true)
+                    .put("description", "name of the " + d.kind()).putObject("schema").put("type", "string");
+        }
+        if (d.namespaced()) {
+            parameters.addObject().put("name", "namespace").put("in", "path").put("required", true)
+                    .put("description", "object name and auth scope, such as for teams and projects")
+                    .putObject("schema").put("type", "string");
+        }
+    }
+
+    private static void operation(ObjectNode path, String method, String action, ResourceDefinition d, boolean write) {
+        ObjectNode op = path.putObject(method);
+        op.put("x-kubernetes-action", action);
+        op.putObject("x-kubernetes-group-version-kind").put("group", d.group()).put("kind", d.kind())
+                .put("version", d.version());
+        var parameters = op.putArray("parameters");
+        if (write) {
+            for (String name : List.of("dryRun", "fieldManager", "fieldValidation")) {
+                parameters.addObject().put("name", name).put("in", "query").putObject("schema").put("type", "string");
+            }
+            if (method.equals("patch")) {
+                parameters.addObject().put("name", "force").put("in", "query").putObject("schema").put("type", "boolean");
+            }
+            ObjectNode content = op.putObject("requestBody").put("required", true).putObject("content");
+            content.putObject("application/json").putObject("schema").put("type", "object");
+        }
+        ObjectNode ok = op.putObject("responses").putObject("200").put("description", "OK");
+        if (!action.equals("list")) {
+            ok.putObject("content").putObject("application/json").putObject("schema")
+                    .put("$ref", "#/components/schemas/" + schemaName(d));
+        }
+    }
 }

@@ -38,9 +38,12 @@ final class CustomResourceStrategy implements ResourceStrategy {
     private final boolean hasStatus;
     private final List<PrinterColumn> printerColumns;
     private final List<Column> columns;
+    private final ScalePaths scalePaths;
 
-    CustomResourceStrategy(JsonNode schema, boolean namespaced, boolean hasStatus, JsonNode additionalPrinterColumns) {
+    CustomResourceStrategy(JsonNode schema, boolean namespaced, boolean hasStatus, JsonNode additionalPrinterColumns,
+            ScalePaths scalePaths) {
         this.schema = schema;
+        this.scalePaths = scalePaths;
         this.namespaced = namespaced;
         this.hasStatus = hasStatus;
         List<PrinterColumn> pcs = new ArrayList<>();
@@ -101,6 +104,11 @@ final class CustomResourceStrategy implements ResourceStrategy {
         } else {
             object.remove("status");
         }
+    }
+
+    @Override
+    public ScalePaths scalePaths() {
+        return scalePaths;
     }
 
     @Override

@@ -60,9 +60,14 @@ class CustomResourcesTest {
     }
 
     private HttpResponse<String> send(String method, String path, String body, String accept) throws Exception {
+        return send(method, path, body, accept, "application/json");
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String accept, String contentType)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.base() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .header("Content-Type", "application/json");
+                .header("Content-Type", contentType);
         if (accept != null) {
             b.header("Accept", accept);
         }
@@ -117,6 +122,55 @@ class CustomResourcesTest {
         JsonNode doc = ok(send("GET", "/openapi/v3/apis/example.com/v1", null, null));
         assertEquals("Widget", doc.path("components").path("schemas").path("com.example.v1.Widget")
                 .path("x-kubernetes-group-version-kind").get(0).path("kind").asString());
+        // kubectl only trusts server-side field validation when the PATCH operation lists fieldValidation.
+        JsonNode patch = doc.path("paths").path("/apis/example.com/v1/namespaces/{namespace}/widgets/{name}").path("patch");
+        assertEquals("Widget", patch.path("x-kubernetes-group-version-kind").path("kind").asString());
+        assertTrue(patch.path("parameters").toString().contains("\"fieldValidation\""), patch.toString());
+    }
+
+    @Test
+    void scaleFollowsTheDeclaredPaths() throws Exception {
+        String dials = """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"dials.example.com"},
+                 "spec":{"group":"example.com","scope":"Cluster","names":{"plural":"dials","kind":"Dial"},
+                  "versions":[{"name":"v1","served":true,"storage":true,
+                    "subresources":{"status":{},"scale":{"specReplicasPath":".spec.count",
+                      "statusReplicasPath":".status.count","labelSelectorPath":".status.selector"}},
+                    "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+                """;
+        ok(send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", dials, null));
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (send("GET", "/apis/example.com/v1/dials", null, null).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "dials not served");
+            Thread.sleep(20);
+        }
+        ok(send("POST", "/apis/example.com/v1/dials",
+                "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Dial\",\"metadata\":{\"name\":\"d\"},\"spec\":{}}", null));
+        JsonNode scale = ok(send("GET", "/apis/example.com/v1/dials/d/scale", null, null));
+        assertEquals(0, scale.path("spec").path("replicas").asInt());
+        ok(send("PATCH", "/apis/example.com/v1/dials/d/scale", "{\"spec\":{\"replicas\":4}}", null, "application/merge-patch+json"));
+        assertEquals(4, ok(send("GET", "/apis/example.com/v1/dials/d", null, null)).path("spec").path("count").asInt());
+        ok(send("PUT", "/apis/example.com/v1/dials/d/status", "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Dial\","
+                + "\"metadata\":{\"name\":\"d\"},\"status\":{\"count\":2,\"selector\":\"app=d\"}}", null));
+        scale = ok(send("GET", "/apis/example.com/v1/dials/d/scale", null, null));
+        assertEquals(2, scale.path("status").path("replicas").asInt(), scale.toString());
+        assertEquals("app=d", scale.path("status").path("selector").asString());
+    }
+
+    @Test
+    void storedCrdsAreServedAfterARestart() throws Exception {
+        createCrdAndWaitEstablished();
+        ok(send("POST", "/apis/example.com/v1/namespaces/default/widgets", widget("kept", "{\"color\":\"red\"}"), null));
+        server.close();
+        server = TestApiServer.start(data);
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (send("GET", "/apis/example.com/v1", null, null).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "not served after restart");
+            Thread.sleep(20);
+        }
+        assertEquals("red", ok(send("GET", "/apis/example.com/v1/namespaces/default/widgets/kept", null, null))
+                .path("spec").path("color").asString());
     }
 
     @Test
