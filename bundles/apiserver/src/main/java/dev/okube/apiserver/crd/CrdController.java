@@ -321,6 +321,8 @@ public final class CrdController implements AutoCloseable {
             wanted.add(new Served(new ResourceDefinition(group, v.path("name").asString(), kind, plural, singular,
                     shortNames, categories, namespaced, subresources, ResourceDefinition.ALL_VERBS, strategy), schema));
         }
+        // Discovery's preferred version is the first registered: upstream orders versions by Kubernetes priority.
+        wanted.sort((a, b) -> compareVersions(a.definition().version(), b.definition().version()));
         List<Served> current = served.get(name);
         ObjectNode source = Json.object();
         source.set("spec", spec.deepCopy());
@@ -344,6 +346,33 @@ public final class CrdController implements AutoCloseable {
         return new ResourceStrategy.ScalePaths(scale.path("specReplicasPath").asString(".spec.replicas"),
                 scale.path("statusReplicasPath").asString(".status.replicas"),
                 scale.path("labelSelectorPath").asString(null));
+    }
+
+    private static final java.util.regex.Pattern KUBE_VERSION =
+            java.util.regex.Pattern.compile("v(\\d+)(?:(alpha|beta)(\\d+))?");
+
+    /** Upstream's CompareKubeAwareVersionStrings, highest first: v2, v1, v1beta2, v1beta1, v1alpha1, then others by name. */
+    static int compareVersions(String a, String b) {
+        java.util.regex.Matcher x = KUBE_VERSION.matcher(a);
+        java.util.regex.Matcher y = KUBE_VERSION.matcher(b);
+        boolean kx = x.matches();
+        boolean ky = y.matches();
+        if (!kx || !ky) {
+            return kx ? -1 : ky ? 1 : a.compareTo(b);
+        }
+        int stability = Integer.compare(rank(y.group(2)), rank(x.group(2)));
+        if (stability != 0) {
+            return stability;
+        }
+        int major = Long.compare(Long.parseLong(y.group(1)), Long.parseLong(x.group(1)));
+        if (major != 0 || x.group(3) == null) {
+            return major;
+        }
+        return Long.compare(Long.parseLong(y.group(3)), Long.parseLong(x.group(3)));
+    }
+
+    private static int rank(String stability) {
+        return stability == null ? 2 : stability.equals("beta") ? 1 : 0;
     }
 
     private void unserve(String name) {

@@ -159,6 +159,44 @@ class CustomResourcesTest {
     }
 
     @Test
+    void everyServedVersionReadsTheSameObjects() throws Exception {
+        String knobs = """
+                {"apiVersion":"apiextensions.k8s.io/v1","kind":"CustomResourceDefinition",
+                 "metadata":{"name":"knobs.example.com"},
+                 "spec":{"group":"example.com","scope":"Namespaced","names":{"plural":"knobs","kind":"Knob"},
+                  "versions":[
+                   {"name":"v1beta1","served":true,"storage":false,
+                    "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}},
+                   {"name":"v1","served":true,"storage":true,
+                    "schema":{"openAPIV3Schema":{"type":"object","x-kubernetes-preserve-unknown-fields":true}}}]}}
+                """;
+        ok(send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", knobs, null));
+        long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (send("GET", "/apis/example.com/v1beta1/knobs", null, null).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "knobs not served");
+            Thread.sleep(20);
+        }
+        ok(send("POST", "/apis/example.com/v1beta1/namespaces/default/knobs",
+                "{\"apiVersion\":\"example.com/v1beta1\",\"kind\":\"Knob\",\"metadata\":{\"name\":\"k\"}}", null));
+        assertEquals("example.com/v1", ok(send("GET", "/apis/example.com/v1/namespaces/default/knobs/k", null, null))
+                .path("apiVersion").asString());
+        assertEquals("example.com/v1", ok(send("GET", "/apis/example.com/v1/knobs", null, null))
+                .path("items").get(0).path("apiVersion").asString());
+        String group = ok(send("GET", "/apis/example.com", null, null)).toString();
+        assertTrue(group.contains("example.com/v1beta1") && group.contains("example.com/v1\""), group);
+        assertEquals("v1", ok(send("GET", "/apis/example.com", null, null)).path("preferredVersion").path("version")
+                .asString());
+    }
+
+    @Test
+    void versionsSortAsUpstream() {
+        java.util.List<String> versions = new java.util.ArrayList<>(java.util.List.of("v1alpha1", "foo", "v1", "v2beta1",
+                "v1beta2", "v2", "v1beta1", "bar"));
+        versions.sort(CrdController::compareVersions);
+        assertEquals(java.util.List.of("v2", "v1", "v2beta1", "v1beta2", "v1beta1", "v1alpha1", "bar", "foo"), versions);
+    }
+
+    @Test
     void storedCrdsAreServedAfterARestart() throws Exception {
         createCrdAndWaitEstablished();
         ok(send("POST", "/apis/example.com/v1/namespaces/default/widgets", widget("kept", "{\"color\":\"red\"}"), null));
