@@ -77,7 +77,11 @@ final class FieldValidation {
         if (d == null) {
             return Json.object();
         }
-        // Keyed by hash: custom resource documents change at run time, and a changed one is a new entry.
+        // Keyed by hash: custom resource documents change at run time, and a changed one is a new entry;
+        // superseded entries are dropped wholesale now and then rather than tracked.
+        if (schemaRoots.size() > 256) {
+            schemaRoots.clear();
+        }
         return schemaRoots.computeIfAbsent(d.hash(),
                 h -> Json.MAPPER.readTree(d.json()).path("components").path("schemas"));
     }
