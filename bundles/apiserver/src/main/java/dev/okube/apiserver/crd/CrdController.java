@@ -294,6 +294,29 @@ public final class CrdController implements AutoCloseable {
         String name = Json.text(crd, "metadata", "name");
         JsonNode spec = crd.path("spec");
         JsonNode names = crd.path("status").path("acceptedNames");
+        List<Served> wanted = definitions(crd);
+        // Discovery's preferred version is the first registered: upstream orders versions by Kubernetes priority.
+        wanted.sort((a, b) -> compareVersions(a.definition().version(), b.definition().version()));
+        List<Served> current = served.get(name);
+        ObjectNode source = Json.object();
+        source.set("spec", spec.deepCopy());
+        source.set("names", names.deepCopy());
+        if (current != null && source.equals(sources.get(name))) {
+            return;
+        }
+        unserve(name);
+        served.put(name, wanted);
+        sources.put(name, source);
+        wanted.forEach(s -> registry.add(s.definition()));
+        publishOpenApi();
+        LOG.info("serving custom resource {} ({} versions)", name, wanted.size());
+    }
+
+    /** The definitions a CRD serves, from its accepted names (the requested ones before any were accepted). */
+    private static List<Served> definitions(ObjectNode crd) {
+        JsonNode spec = crd.path("spec");
+        JsonNode names = crd.path("status").path("acceptedNames").has("plural")
+                ? crd.path("status").path("acceptedNames") : spec.path("names");
         String group = spec.path("group").asString("");
         String kind = names.path("kind").asString("");
         String plural = names.path("plural").asString("");
@@ -321,21 +344,7 @@ public final class CrdController implements AutoCloseable {
             wanted.add(new Served(new ResourceDefinition(group, v.path("name").asString(), kind, plural, singular,
                     shortNames, categories, namespaced, subresources, ResourceDefinition.ALL_VERBS, strategy), schema));
         }
-        // Discovery's preferred version is the first registered: upstream orders versions by Kubernetes priority.
-        wanted.sort((a, b) -> compareVersions(a.definition().version(), b.definition().version()));
-        List<Served> current = served.get(name);
-        ObjectNode source = Json.object();
-        source.set("spec", spec.deepCopy());
-        source.set("names", names.deepCopy());
-        if (current != null && source.equals(sources.get(name))) {
-            return;
-        }
-        unserve(name);
-        served.put(name, wanted);
-        sources.put(name, source);
-        wanted.forEach(s -> registry.add(s.definition()));
-        publishOpenApi();
-        LOG.info("serving custom resource {} ({} versions)", name, wanted.size());
+        return wanted;
     }
 
     private static ResourceStrategy.ScalePaths scalePaths(JsonNode version) {
@@ -407,13 +416,27 @@ public final class CrdController implements AutoCloseable {
             }, "status", WRITE);
             return;
         }
-        List<Served> old = served.get(name);
-        ResourceDefinition def = old == null || old.isEmpty() ? null : old.get(0).definition();
-        unserve(name);
-        if (def != null) {
+        List<Served> located = served.get(name);
+        if (located == null || located.isEmpty() || located.get(0).definition().verbs().contains("create")) {
+            // Upstream keeps serving a terminating CRD's objects, so controllers can still release their
+            // finalizers, but refuses new ones; after a restart this also re-serves them.
+            unserve(name);
+            List<Served> terminating = new ArrayList<>();
+            for (Served s : located == null || located.isEmpty() ? definitions(crd) : located) {
+                ResourceDefinition d = s.definition();
+                terminating.add(new Served(new ResourceDefinition(d.group(), d.version(), d.kind(), d.plural(),
+                        d.singular(), d.shortNames(), d.categories(), d.namespaced(), d.subresources(),
+                        d.verbs().stream().filter(v -> !v.equals("create")).toList(), d.strategy()), s.schema()));
+            }
+            served.put(name, terminating);
+            terminating.forEach(s -> registry.add(s.definition()));
+            publishOpenApi();
+            located = terminating;
+        }
+        if (!located.isEmpty()) {
             // Every version shares the storage prefix /registry/<group>/<plural>/, so one definition reaches all.
-            List<ObjectNode> left = store.list(def, "", ListOptions.ALL).items();
-            for (ObjectNode o : left) {
+            ResourceDefinition def = located.get(0).definition();
+            for (ObjectNode o : store.list(def, "", ListOptions.ALL).items()) {
                 if (Json.metadata(o).has("deletionTimestamp")) {
                     continue;
                 }
@@ -432,6 +455,7 @@ public final class CrdController implements AutoCloseable {
                 return;
             }
         }
+        unserve(name);
         store.guaranteedUpdate(crds, "", name, 0, current -> {
             ArrayNode kept = Json.NODES.arrayNode();
             finalizers(current).stream().filter(f -> !f.equals(CLEANUP_FINALIZER)).forEach(kept::add);

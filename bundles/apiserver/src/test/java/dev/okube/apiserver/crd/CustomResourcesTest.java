@@ -189,6 +189,40 @@ class CustomResourcesTest {
     }
 
     @Test
+    void aTerminatingCrdWaitsForFinalizersEvenAcrossARestart() throws Exception {
+        createCrdAndWaitEstablished();
+        String base = "/apis/example.com/v1/namespaces/default/widgets";
+        ok(send("POST", base, widget("held", "{\"color\":\"red\"}").replace("\"name\":\"held\"",
+                "\"name\":\"held\",\"finalizers\":[\"example.com/keep\"]"), null));
+        ok(send("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com", null, null));
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (!ok(send("GET", base + "/held", null, null)).path("metadata").has("deletionTimestamp")) {
+            assertTrue(System.nanoTime() < deadline, "not being deleted");
+            Thread.sleep(20);
+        }
+        assertEquals(405, send("POST", base, widget("new", "{\"color\":\"red\"}"), null).statusCode());
+        JsonNode crd = ok(send("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com",
+                null, null));
+        assertTrue(crd.path("status").path("conditions").toString().contains("InstanceDeletionInProgress"), crd.toString());
+
+        server.close();
+        server = TestApiServer.start(data);
+        deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (send("GET", base + "/held", null, null).statusCode() != 200) {
+            assertTrue(System.nanoTime() < deadline, "terminating objects not served after restart");
+            Thread.sleep(20);
+        }
+        ok(send("PATCH", base + "/held", "{\"metadata\":{\"finalizers\":null}}", null, "application/merge-patch+json"));
+        deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (send("GET", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com", null, null)
+                .statusCode() != 404) {
+            assertTrue(System.nanoTime() < deadline, "CRD not released");
+            Thread.sleep(50);
+        }
+        assertEquals(404, send("GET", "/apis/example.com/v1", null, null).statusCode());
+    }
+
+    @Test
     void versionsSortAsUpstream() {
         java.util.List<String> versions = new java.util.ArrayList<>(java.util.List.of("v1alpha1", "foo", "v1", "v2beta1",
                 "v1beta2", "v2", "v1beta1", "bar"));
