@@ -4,6 +4,7 @@ import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.authorization.Authorizer;
 import dev.okube.api.health.HealthCheck;
+import dev.okube.apiserver.crd.CrdController;
 import dev.okube.apiserver.openapi.OpenApi;
 import dev.okube.apiserver.openapi.OpenApiHandler;
 import dev.okube.apiserver.registry.BuiltinResources;
@@ -76,6 +77,7 @@ public final class ApiServer {
     private final ScheduledExecutorService timers;
     private final GenericRegistry registry;
     private final Server server;
+    private final CrdController crdController;
 
     /**
      * Only the apiserver touches storage. The store is a static, mandatory reference: whichever
@@ -116,6 +118,9 @@ public final class ApiServer {
             routes.addMapping(new ServletPathSpec("/" + endpoint.path() + "/*"), new HealthHandler(health, endpoint));
         }
         server.setHandler(new ContextHandler(new Handler.Sequence(routes, new NotFoundHandler()), "/"));
+        // Stored CRDs arrive as ADDED events once watching starts, so a restart serves their resources again.
+        crdController = new CrdController(resources, registry, openApi, Clock.systemUTC());
+        crdController.start();
         server.start();
 
         int port = connector.getLocalPort();
@@ -135,6 +140,7 @@ public final class ApiServer {
         // Fail /readyz first, so load balancers stop sending before the port closes (as upstream).
         health.shuttingDown();
         server.stop();
+        crdController.close();
         registry.close();
         timers.shutdownNow();
     }

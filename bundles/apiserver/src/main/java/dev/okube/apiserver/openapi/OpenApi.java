@@ -34,24 +34,44 @@ public final class OpenApi {
         }
     }
 
-    private final Map<String, Document> documents;
-    private final byte[] index;
+    private volatile Map<String, Document> documents;
+    private volatile byte[] index;
 
     /** @param jsonByPath document bytes keyed by index path ("api/v1", "apis/apps/v1"), in index order */
     public OpenApi(Map<String, byte[]> jsonByPath) {
         Map<String, Document> docs = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : jsonByPath.entrySet()) {
+            docs.put(e.getKey(), new Document(e.getKey(), e.getValue(), hash(e.getValue())));
+        }
+        publish(docs);
+    }
+
+    /** Adds or replaces a document (a custom resource's group-version); the index and its hashes follow. */
+    public synchronized void put(String path, byte[] json) {
+        Map<String, Document> docs = new LinkedHashMap<>(documents);
+        docs.put(path, new Document(path, json, hash(json)));
+        publish(docs);
+    }
+
+    /** Drops a document, when its group-version is no longer served. */
+    public synchronized void remove(String path) {
+        Map<String, Document> docs = new LinkedHashMap<>(documents);
+        if (docs.remove(path) != null) {
+            publish(docs);
+        }
+    }
+
+    private void publish(Map<String, Document> docs) {
         StringBuilder sb = new StringBuilder("{\"paths\":{");
         boolean first = true;
-        for (Map.Entry<String, byte[]> e : jsonByPath.entrySet()) {
-            Document d = new Document(e.getKey(), e.getValue(), hash(e.getValue()));
-            docs.put(d.path(), d);
-            // Paths and hashes are [a-z0-9./] and hex: nothing to escape.
+        for (Document d : docs.values()) {
+            // Paths and hashes are [a-z0-9./-] and hex: nothing to escape.
             sb.append(first ? "" : ",").append('"').append(d.path()).append("\":{\"serverRelativeURL\":\"")
                     .append(d.serverRelativeURL()).append("\"}");
             first = false;
         }
-        this.documents = Collections.unmodifiableMap(docs);
-        this.index = sb.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+        index = sb.append("}}").toString().getBytes(StandardCharsets.UTF_8);
+        documents = Collections.unmodifiableMap(docs);
     }
 
     /** Every group-version of {@link BuiltinResources} whose document the build packed. */

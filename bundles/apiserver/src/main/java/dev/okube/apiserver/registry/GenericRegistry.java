@@ -67,7 +67,7 @@ public final class GenericRegistry implements AutoCloseable {
         if (kv == null) {
             throw ApiException.notFound(def, name);
         }
-        return decode(kv);
+        return decode(def, kv);
     }
 
     /** A list page: items, the list's resourceVersion, the continue token and the remaining count. */
@@ -153,7 +153,7 @@ public final class GenericRegistry implements AutoCloseable {
             more = page.more();
             for (KeyValue kv : page.kvs()) {
                 lastKey = kv.key();
-                ObjectNode object = decode(kv);
+                ObjectNode object = decode(def, kv);
                 if (options.matches(def, object)) {
                     items.add(object);
                     if (limit > 0 && items.size() == limit) {
@@ -273,7 +273,7 @@ public final class GenericRegistry implements AutoCloseable {
             if (expectedRevision != 0 && expectedRevision != kv.modRevision()) {
                 throw ApiException.modified(def, name);
             }
-            ObjectNode old = decode(kv);
+            ObjectNode old = decode(def, kv);
             ObjectNode updated = change.apply(old.deepCopy());
             ObjectNode meta = Json.metadata(updated);
             ObjectNode oldMeta = Json.metadata(old);
@@ -382,7 +382,7 @@ public final class GenericRegistry implements AutoCloseable {
             if (kv == null) {
                 throw ApiException.notFound(def, name);
             }
-            ObjectNode current = decode(kv);
+            ObjectNode current = decode(def, kv);
             ObjectNode meta = Json.metadata(current);
             String uid = Json.text(meta, "uid");
             if (options.preconditionUid() != null && !options.preconditionUid().equals(uid)) {
@@ -479,6 +479,14 @@ public final class GenericRegistry implements AutoCloseable {
         return caches.computeIfAbsent(def, d -> new WatchCache(d, store));
     }
 
+    /** Drops the watch cache of a resource no longer served (a deleted or changed custom resource). */
+    public void forget(ResourceDefinition def) {
+        WatchCache cache = caches.remove(def);
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
     public Map<ResourceDefinition, WatchCache> caches() {
         return caches;
     }
@@ -540,10 +548,22 @@ public final class GenericRegistry implements AutoCloseable {
         return object.deepCopy().without(List.of("metadata", "status"));
     }
 
-    static ObjectNode decode(KeyValue kv) {
+    static ObjectNode decode(ResourceDefinition def, KeyValue kv) {
         ObjectNode object = Json.parseObject(kv.value());
         Json.metadata(object).put("resourceVersion", Long.toString(kv.modRevision()));
+        servedVersion(def, object);
         return object;
+    }
+
+    /**
+     * The versions of a custom resource share one storage prefix and convert as upstream's "None"
+     * strategy: only apiVersion changes. Built-in objects are always stored in their served version.
+     */
+    static void servedVersion(ResourceDefinition def, ObjectNode object) {
+        JsonNode apiVersion = object.get("apiVersion");
+        if (apiVersion != null && !apiVersion.asString("").equals(def.apiVersion())) {
+            object.put("apiVersion", def.apiVersion());
+        }
     }
 
     public static long parseRevision(String rv) {

@@ -7,14 +7,39 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The served resources, looked up by group/version/resource, in discovery order. */
+/**
+ * The served resources, looked up by group/version/resource, in discovery order. Definitions come
+ * and go at run time (custom resources), so every read sees one consistent snapshot: writers replace
+ * the whole map and readers never lock.
+ */
 public final class Registry {
-    private final Map<String, ResourceDefinition> byPath = new LinkedHashMap<>();
+    private volatile Map<String, ResourceDefinition> byPath;
 
     public Registry(Collection<ResourceDefinition> definitions) {
+        Map<String, ResourceDefinition> m = new LinkedHashMap<>();
         for (ResourceDefinition d : definitions) {
-            byPath.put(d.group() + "/" + d.version() + "/" + d.plural(), d);
+            m.put(path(d), d);
         }
+        byPath = m;
+    }
+
+    private static String path(ResourceDefinition d) {
+        return d.group() + "/" + d.version() + "/" + d.plural();
+    }
+
+    /** Serves a definition from now on, replacing any of the same group/version/resource. */
+    public synchronized void add(ResourceDefinition definition) {
+        Map<String, ResourceDefinition> m = new LinkedHashMap<>(byPath);
+        m.put(path(definition), definition);
+        byPath = m;
+    }
+
+    /** Stops serving a definition; returns whether it was served. */
+    public synchronized boolean remove(ResourceDefinition definition) {
+        Map<String, ResourceDefinition> m = new LinkedHashMap<>(byPath);
+        boolean removed = m.remove(path(definition), definition);
+        byPath = m;
+        return removed;
     }
 
     public Optional<ResourceDefinition> find(String group, String version, String plural) {

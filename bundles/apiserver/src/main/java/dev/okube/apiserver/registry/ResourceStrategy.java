@@ -38,6 +38,18 @@ public interface ResourceStrategy {
         return 0;
     }
 
+    /**
+     * Where the scale subresource reads and writes replicas, as a custom resource declares them; null
+     * for the built-in workloads' fixed spec.replicas, status.replicas and spec.selector.
+     */
+    default ScalePaths scalePaths() {
+        return null;
+    }
+
+    /** Dotted field paths (".spec.replicas"); labelSelector may be null. */
+    record ScalePaths(String specReplicas, String statusReplicas, String labelSelector) {
+    }
+
     /** Table columns for {@code kubectl get}. */
     List<Column> columns();
 

@@ -245,9 +245,10 @@ public final class WatchCache implements AutoCloseable {
         return def.key(StoredObjects.namespace(object), StoredObjects.name(object));
     }
 
-    private static ObjectNode decode(byte[] value, long modRevision) {
+    private ObjectNode decode(byte[] value, long modRevision) {
         ObjectNode object = Json.parseObject(value);
         Json.metadata(object).put("resourceVersion", Long.toString(modRevision));
+        GenericRegistry.servedVersion(def, object);
         return object;
     }
 

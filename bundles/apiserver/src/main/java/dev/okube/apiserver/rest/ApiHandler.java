@@ -377,7 +377,7 @@ public final class ApiHandler extends Handler.Abstract {
             ResourceDefinition def, String method, WriteOptions writeOptions) {
         ObjectNode result;
         switch (method) {
-            case "GET" -> result = Scales.of(store.get(def, info.namespace(), info.name()));
+            case "GET" -> result = Scales.of(def, store.get(def, info.namespace(), info.name()));
             case "PUT", "PATCH" -> {
                 boolean put = method.equals("PUT");
                 String type = contentType(request);
@@ -391,16 +391,16 @@ public final class ApiHandler extends Handler.Abstract {
                 long expected = rv == null || rv.isEmpty() ? 0 : GenericRegistry.parseRevision(rv);
                 ObjectNode updated = store.guaranteedUpdate(def, info.namespace(), info.name(), expected, current -> {
                     JsonNode scale = put ? body : type.equals("application/json-patch+json")
-                            ? Patches.jsonPatch(Scales.of(current), body) : Patches.mergePatch(Scales.of(current), body);
+                            ? Patches.jsonPatch(Scales.of(def, current), body) : Patches.mergePatch(Scales.of(def, current), body);
                     JsonNode replicas = Json.at(scale, "spec", "replicas");
                     if (replicas == null || !replicas.isIntegralNumber() || replicas.asLong() < 0) {
                         throw new ApiException(422, "Invalid", "Scale.autoscaling \"" + info.name() + "\" is invalid: "
                                 + "spec.replicas: Invalid value: " + replicas + ": must be greater than or equal to 0");
                     }
-                    Json.objectAt(current, "spec").put("replicas", replicas.asInt());
+                    Scales.setReplicas(def, current, replicas.asInt());
                     return current;
                 }, "", writeOptions);
-                result = Scales.of(updated);
+                result = Scales.of(def, updated);
             }
             default -> throw ApiException.methodNotAllowed();
         }

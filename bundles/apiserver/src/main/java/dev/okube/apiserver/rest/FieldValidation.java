@@ -73,10 +73,17 @@ final class FieldValidation {
 
     private JsonNode schemas(ResourceDefinition def) {
         String path = OpenApi.path(def.group(), def.version());
-        return schemaRoots.computeIfAbsent(path, p -> {
-            OpenApi.Document d = openApi.document(p);
-            return d == null ? Json.object() : Json.MAPPER.readTree(d.json()).path("components").path("schemas");
-        });
+        OpenApi.Document d = openApi.document(path);
+        if (d == null) {
+            return Json.object();
+        }
+        // Keyed by hash: custom resource documents change at run time, and a changed one is a new entry;
+        // superseded entries are dropped wholesale now and then rather than tracked.
+        if (schemaRoots.size() > 256) {
+            schemaRoots.clear();
+        }
+        return schemaRoots.computeIfAbsent(d.hash(),
+                h -> Json.MAPPER.readTree(d.json()).path("components").path("schemas"));
     }
 
     private static JsonNode kindSchema(JsonNode schemas, ResourceDefinition def) {
