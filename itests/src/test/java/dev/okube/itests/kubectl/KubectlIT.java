@@ -362,6 +362,53 @@ class KubectlIT {
         assertTrue(rejected.stderr().contains("strict decoding error: unknown field \"nosuchfield\""), rejected.stderr());
     }
 
+    @Test
+    @Order(18)
+    void serverSideApplyConflictsAndForce() throws Exception {
+        String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ssa\nspec:\n  replicas: 2\n"
+                + "  selector: {matchLabels: {app: ssa}}\n  template:\n    metadata: {labels: {app: ssa}}\n"
+                + "    spec:\n      containers:\n      - name: main\n        image: nginx:1.25\n";
+        assertEquals("deployment.apps/ssa serverside-applied\n",
+                cluster.kubectlWithInput(deployment, "apply", "--server-side", "-f", "-").ok().out());
+        cluster.kubectl("scale", "deployment", "ssa", "--replicas=3").ok();
+        String five = deployment.replace("replicas: 2", "replicas: 5");
+        OkubeCluster.Result conflict = cluster.kubectlWithInput(five, "apply", "--server-side", "-f", "-");
+        assertEquals(1, conflict.exitCode(), conflict.out());
+        assertTrue(conflict.stderr().contains("Apply failed with 1 conflict: conflict with \"kubectl\" using apps/v1: "
+                + ".spec.replicas"), conflict.stderr());
+        assertEquals("deployment.apps/ssa serverside-applied\n", cluster.kubectlWithInput(five, "apply", "--server-side",
+                "--force-conflicts", "-f", "-").ok().out());
+        assertEquals("5", cluster.kubectl("get", "deploy", "ssa", "-o", "jsonpath={.spec.replicas}").ok().out());
+    }
+
+    @Test
+    @Order(19)
+    void customResourcesFromACrd() throws Exception {
+        String crd = "apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n"
+                + "  name: crontabs.stable.example.com\nspec:\n  group: stable.example.com\n  scope: Namespaced\n"
+                + "  names: {plural: crontabs, singular: crontab, kind: CronTab, shortNames: [ct]}\n  versions:\n"
+                + "  - name: v1\n    served: true\n    storage: true\n    additionalPrinterColumns:\n"
+                + "    - {name: Spec, type: string, jsonPath: .spec.cronSpec}\n"
+                + "    - {name: Age, type: date, jsonPath: .metadata.creationTimestamp}\n    schema:\n"
+                + "      openAPIV3Schema:\n        type: object\n        properties:\n          spec:\n"
+                + "            type: object\n            properties:\n              cronSpec: {type: string}\n"
+                + "              replicas: {type: integer, default: 1}\n";
+        cluster.kubectlWithInput(crd, "apply", "-f", "-").ok();
+        cluster.kubectl("wait", "--for=condition=Established", "crd/crontabs.stable.example.com", "--timeout=30s").ok();
+        String cr = "apiVersion: stable.example.com/v1\nkind: CronTab\nmetadata:\n  name: c1\nspec:\n"
+                + "  cronSpec: \"* * * * */5\"\n";
+        assertEquals("crontab.stable.example.com/c1 created\n", cluster.kubectlWithInput(cr, "apply", "-f", "-").ok().out());
+        String table = cluster.kubectl("get", "ct").ok().out();
+        assertTrue(table.startsWith("NAME   SPEC          AGE\nc1     * * * * */5   "), table);
+        assertEquals("1", cluster.kubectl("get", "ct", "c1", "-o", "jsonpath={.spec.replicas}").ok().out(), "schema default");
+        OkubeCluster.Result invalid = cluster.kubectlWithInput(cr.replace("cronSpec: \"* * * * */5\"", "replicas: many"),
+                "apply", "--validate=false", "-f", "-");
+        assertEquals(1, invalid.exitCode(), invalid.out());
+        assertTrue(invalid.stderr().contains("spec.replicas in body must be of type integer"), invalid.stderr());
+        cluster.kubectl("delete", "crd", "crontabs.stable.example.com").ok();
+        awaitTrue(() -> cluster.kubectl("get", "ct").exitCode() != 0);
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }
