@@ -409,6 +409,29 @@ class KubectlIT {
         awaitTrue(() -> cluster.kubectl("get", "ct").exitCode() != 0);
     }
 
+    @Test
+    @Order(20)
+    void jsonPatchStatusPatchAndServerDryRun() throws Exception {
+        cluster.kubectl("create", "configmap", "patched", "--from-literal=a=1").ok();
+        assertEquals("configmap/patched patched\n", cluster.kubectl("patch", "configmap", "patched", "--type=json", "-p",
+                "[{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"2\"},{\"op\":\"add\",\"path\":\"/data/b\","
+                        + "\"value\":\"3\"}]").ok().out());
+        assertEquals("2 3", cluster.kubectl("get", "cm", "patched", "-o", "jsonpath={.data.a} {.data.b}").ok().out());
+
+        cluster.kubectl("create", "deployment", "status-patched", "--image=nginx").ok();
+        cluster.kubectl("patch", "deployment", "status-patched", "--subresource=status", "--type=merge", "-p",
+                "{\"status\":{\"replicas\":7},\"spec\":{\"replicas\":9}}").ok();
+        // A status write changes status only.
+        assertEquals("1 7", cluster.kubectl("get", "deploy", "status-patched", "-o",
+                "jsonpath={.spec.replicas} {.status.replicas}").ok().out());
+
+        assertEquals("configmap/dry created (server dry run)\n",
+                cluster.kubectl("create", "configmap", "dry", "--from-literal=x=y", "--dry-run=server").ok().out());
+        assertEquals(1, cluster.kubectl("get", "cm", "dry").exitCode());
+        cluster.kubectl("delete", "configmap", "patched", "--dry-run=server").ok();
+        assertEquals(0, cluster.kubectl("get", "cm", "patched").exitCode());
+    }
+
     interface Check {
         boolean ok() throws Exception;
     }

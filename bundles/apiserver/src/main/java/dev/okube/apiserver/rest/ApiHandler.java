@@ -58,6 +58,7 @@ public final class ApiHandler extends Handler.Abstract {
     /** Watches without timeoutSeconds end after 30–60 minutes, as upstream's --min-request-timeout. */
     static final int MIN_WATCH_SECONDS = 1800;
     static final String JSON_TYPE = "application/json";
+    private static final String RAW_BODY = "dev.okube.apiserver.rawBody";
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
     /** No authentication yet: every request acts as the cluster administrator. */
     private static final UserInfo ADMIN = new UserInfo("system:admin", "", List.of("system:masters",
@@ -266,7 +267,7 @@ public final class ApiHandler extends Handler.Abstract {
                     return postSubresource(request, response, callback, info, def, query, writeOptions, accept);
                 }
                 ObjectNode body = decodeBody(request, def);
-                validateFields(response, def, body, query);
+                validateFields(response, def, body, jsonBody(request), query);
                 ObjectNode created = store.create(def, info.namespace(), body, writeOptions);
                 writeObject(response, callback, 201, def, created, accept, query);
                 return 201;
@@ -274,7 +275,7 @@ public final class ApiHandler extends Handler.Abstract {
             case "PUT" -> {
                 requireName(info);
                 ObjectNode body = decodeBody(request, def);
-                validateFields(response, def, body, query);
+                validateFields(response, def, body, jsonBody(request), query);
                 ObjectNode updated = store.update(def, info.namespace(), info.name(), sub, body, writeOptions);
                 writeObject(response, callback, 200, def, updated, accept, query);
                 return 200;
@@ -298,6 +299,10 @@ public final class ApiHandler extends Handler.Abstract {
             case "DELETE" -> {
                 ObjectNode optionsJson = deleteOptionsJson(request, query);
                 DeleteOptions options = deleteOptions(optionsJson);
+                // kubectl delete --dry-run=server puts dryRun in the DeleteOptions body, not the query.
+                if (!writeOptions.dryRun() && dryRunValues(Json.at(optionsJson, "dryRun"))) {
+                    writeOptions = new WriteOptions(writeOptions.user(), true, writeOptions.fieldManager());
+                }
                 if (info.name().isEmpty()) {
                     List<ObjectNode> deleted = store.deleteCollection(def, info.namespace(), listOptions(def, query),
                             options, writeOptions);
@@ -318,9 +323,20 @@ public final class ApiHandler extends Handler.Abstract {
 
     /** fieldValidation: Strict rejects unknown fields (400), Warn sends them back as Warning headers. */
     private void validateFields(Response response, ResourceDefinition def, ObjectNode body, Fields query) {
-        for (String warning : fieldValidation.check(def, body, FieldValidation.mode(query.getValue("fieldValidation")))) {
+        validateFields(response, def, body, null, query);
+    }
+
+    private void validateFields(Response response, ResourceDefinition def, ObjectNode body, byte[] raw, Fields query) {
+        for (String warning : fieldValidation.check(def, body, raw,
+                FieldValidation.mode(query.getValue("fieldValidation")))) {
             response.getHeaders().add(HttpHeader.WARNING, "299 - " + Json.MAPPER.writeValueAsString(warning));
         }
+    }
+
+    /** The raw body of a JSON request, for the duplicate-field check; null for YAML and protobuf. */
+    private static byte[] jsonBody(Request request) {
+        String type = contentType(request);
+        return type.isEmpty() || type.equals("application/json") ? (byte[]) request.getAttribute(RAW_BODY) : null;
     }
 
     private static void requireName(RequestInfo info) {
@@ -676,6 +692,20 @@ public final class ApiHandler extends Handler.Abstract {
         return value != null && (value.equals("true") || value.equals("1"));
     }
 
+    /** A DeleteOptions body's {@code dryRun: ["All"]}; other values are 400 as upstream. */
+    private static boolean dryRunValues(JsonNode values) {
+        if (values == null || !values.isArray() || values.isEmpty()) {
+            return false;
+        }
+        for (JsonNode v : values) {
+            if (!"All".equals(v.asString())) {
+                throw ApiException.badRequest("dryRun: Unsupported value: \"" + v.asString()
+                        + "\": supported values: \"All\"");
+            }
+        }
+        return true;
+    }
+
     private static boolean dryRun(Fields query) {
         List<String> values = query.getValues("dryRun");
         if (values == null || values.isEmpty()) {
@@ -722,6 +752,8 @@ public final class ApiHandler extends Handler.Abstract {
     /** Reads and decodes a body as JSON, YAML or protobuf; checks apiVersion/kind against the resource. */
     private ObjectNode decodeBody(Request request, ResourceDefinition def) {
         byte[] body = readBody(request);
+        // Kept for fieldValidation's duplicate-field check, which needs the text, not the tree.
+        request.setAttribute(RAW_BODY, body);
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty");
         }

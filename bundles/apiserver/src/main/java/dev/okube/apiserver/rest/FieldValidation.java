@@ -57,10 +57,20 @@ final class FieldValidation {
 
     /** Throws 400 in Strict mode; returns the warnings to send in Warn mode. */
     List<String> check(ResourceDefinition def, JsonNode object, Mode mode) {
+        return check(def, object, null, mode);
+    }
+
+    /** As {@link #check(ResourceDefinition, JsonNode, Mode)}, also reporting duplicate fields of a JSON body. */
+    List<String> check(ResourceDefinition def, JsonNode object, byte[] json, Mode mode) {
         if (mode == Mode.IGNORE) {
             return List.of();
         }
-        List<String> unknown = unknownFields(def, object);
+        List<String> unknown = new ArrayList<>();
+        String duplicate = json == null ? null : duplicateField(json);
+        if (duplicate != null) {
+            unknown.add("duplicate field \"" + duplicate + "\"");
+        }
+        unknown.addAll(unknownFields(def, object));
         if (unknown.isEmpty()) {
             return List.of();
         }
@@ -69,6 +79,25 @@ final class FieldValidation {
                     + def.kind() + ": strict decoding error: " + String.join(", ", unknown));
         }
         return unknown;
+    }
+
+    /** A JSON reader that fails on the first property given twice in one object. */
+    private static final tools.jackson.databind.json.JsonMapper STRICT = Json.MAPPER.rebuild()
+            .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+
+    /** The first property a JSON document repeats within one object, or null (non-JSON bodies: null). */
+    static String duplicateField(byte[] json) {
+        try {
+            STRICT.readTree(json);
+            return null;
+        } catch (tools.jackson.core.exc.StreamReadException e) {
+            String message = e.getOriginalMessage();
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Duplicate Object property \"(.*)\"")
+                    .matcher(message == null ? "" : message);
+            return m.find() ? m.group(1) : null;
+        } catch (RuntimeException notJson) {
+            return null;
+        }
     }
 
     private JsonNode schemas(ResourceDefinition def) {

@@ -41,6 +41,19 @@ class FieldValidationTest {
     }
 
     @Test
+    void duplicateFieldsOfAJsonBodyAreReported() {
+        ResourceDefinition configmaps = def("", "v1", "configmaps");
+        String text = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}";
+        ObjectNode cm = json(text);
+        assertEquals(List.of("duplicate field \"name\""), VALIDATION.check(configmaps, cm,
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8), FieldValidation.mode("Warn")));
+        ApiException strict = assertThrows(ApiException.class, () -> VALIDATION.check(configmaps, cm,
+                text.getBytes(java.nio.charset.StandardCharsets.UTF_8), FieldValidation.mode("Strict")));
+        assertEquals("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: strict decoding error: "
+                + "duplicate field \"name\"", strict.getMessage());
+    }
+
+    @Test
     void modesRejectWarnOrIgnore() {
         ResourceDefinition configmaps = def("", "v1", "configmaps");
         ObjectNode cm = json("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"nope\":1}");
