@@ -22,19 +22,19 @@ class KubeSchemaTest {
 
     private static Set<Descriptor> reachableFromKinds() {
         Set<Descriptor> seen = new HashSet<>();
-        Deque<Descriptor> todo = new ArrayDeque<>();
+        Deque<Descriptor> pending = new ArrayDeque<>();
         for (String kind : KubeSchema.get().kinds()) {
             int slash = kind.lastIndexOf('/');
-            todo.add(KubeSchema.get().kind(kind.substring(0, slash), kind.substring(slash + 1)));
+            pending.add(KubeSchema.get().kind(kind.substring(0, slash), kind.substring(slash + 1)));
         }
-        while (!todo.isEmpty()) {
-            Descriptor d = todo.pop();
+        while (!pending.isEmpty()) {
+            Descriptor d = pending.pop();
             if (!seen.add(d) || special(d)) {
                 continue;
             }
             for (FieldDescriptor f : d.getFields()) {
                 if (f.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                    todo.add(f.getMessageType());
+                    pending.add(f.getMessageType());
                 }
             }
         }
