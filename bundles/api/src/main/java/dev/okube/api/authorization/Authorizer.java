@@ -18,4 +18,12 @@ public interface Authorizer {
     String name();
 
     Verdict authorize(AuthorizationRequest request);
+
+    /**
+     * The rules this authorizer grants a user in a namespace, for SelfSubjectRulesReview. The default
+     * answers an incomplete, empty set: authorizers that cannot enumerate need not implement it.
+     */
+    default RuleSet rules(dev.okube.api.admission.UserInfo user, String namespace) {
+        return new RuleSet(java.util.List.of(), java.util.List.of(), true, name() + " cannot enumerate its rules");
+    }
 }
