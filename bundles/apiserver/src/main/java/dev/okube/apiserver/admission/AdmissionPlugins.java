@@ -256,8 +256,9 @@ public final class AdmissionPlugins implements AdmissionChain, AdmissionChainSta
         Thread caller = Thread.currentThread();
         // A plugin blocked past its budget is interrupted; one that ignores interrupts still fails
         // the request once it returns.
-        ScheduledFuture<?> watchdog = watchdogs.schedule(caller::interrupt, budget, TimeUnit.NANOSECONDS);
         long start = System.nanoTime();
+        ScheduledFuture<?> watchdog = watchdogs.schedule(caller::interrupt, budget, TimeUnit.NANOSECONDS);
+        boolean interrupted;
         AdmissionResponse response = null;
         Throwable failure = null;
         try {
@@ -267,12 +268,12 @@ public final class AdmissionPlugins implements AdmissionChain, AdmissionChainSta
             // LinkageError: the plugin's bundle was refreshed while it ran (classes no longer loadable).
             failure = t;
         } finally {
-            watchdog.cancel(false);
+            interrupted = !watchdog.cancel(false);
             Thread.interrupted();
         }
         long elapsed = System.nanoTime() - start;
         e.stats().record(elapsed);
-        boolean overBudget = elapsed > budget;
+        boolean overBudget = interrupted || elapsed > budget;
         if (failure != null || overBudget) {
             if (!isInstalled(e)) {
                 // Its bundle went away during the call: the request goes on as if it had started a moment later.
