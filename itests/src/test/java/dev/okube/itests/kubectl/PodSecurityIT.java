@@ -95,7 +95,7 @@ class PodSecurityIT {
         namespace("psa-deploy", "enforce=restricted");
         String deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
                 + "  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n"
-                + "    spec:\n" + HOST_NETWORK.replace("\n  ", "\n      ").replaceFirst("^  ", "      ");
+                + "    spec:\n      hostNetwork: true\n      containers:\n      - name: main\n        image: busybox\n";
         OkubeCluster.Result r = cluster.kubectlWithInput(deployment,
                 "create", "--validate=false", "-n", "psa-deploy", "-f", "-").ok();
         assertEquals("deployment.apps/web created\n", r.out());

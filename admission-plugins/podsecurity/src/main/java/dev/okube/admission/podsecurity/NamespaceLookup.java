@@ -5,6 +5,8 @@ import dev.okube.api.resources.ResourceType;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -14,6 +16,7 @@ import tools.jackson.databind.node.ObjectNode;
  * time, for the namespace watch to deliver a new namespace, then reads again.
  */
 final class NamespaceLookup implements Function<String, Optional<ObjectNode>>, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NamespaceLookup.class);
     static final ResourceType NAMESPACES = ResourceType.core("namespaces");
 
     private final ClusterResources resources;
@@ -30,13 +33,18 @@ final class NamespaceLookup implements Function<String, Optional<ObjectNode>>, A
         this.waitNanos = wait.toNanos();
         AutoCloseable w = null;
         if (waitNanos > 0) {
-            // Any namespace event may be the one a waiting lookup needs: wake them all.
-            w = resources.watch(NAMESPACES, event -> {
-                synchronized (lock) {
-                    generation++;
-                    lock.notifyAll();
-                }
-            });
+            try {
+                // Any namespace event may be the one a waiting lookup needs: wake them all.
+                w = resources.watch(NAMESPACES, event -> {
+                    synchronized (lock) {
+                        generation++;
+                        lock.notifyAll();
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("cannot watch namespaces ({}); a pod whose namespace is not cached yet is refused at once",
+                        e.toString());
+            }
         }
         this.watch = w;
     }
