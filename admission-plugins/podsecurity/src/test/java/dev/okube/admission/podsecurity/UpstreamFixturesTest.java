@@ -23,6 +23,28 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * the test is skipped.
  */
 class UpstreamFixturesTest {
+    /** Fixture name prefix (the check) to the text its failure must contain, as upstream's fixtures expect. */
+    private static final java.util.Map<String, String> EXPECTED = java.util.Map.ofEntries(
+            java.util.Map.entry("allowprivilegeescalation", "allowPrivilegeEscalation"),
+            java.util.Map.entry("apparmorprofile", "forbidden AppArmor profile"),
+            java.util.Map.entry("capabilities_baseline", "capabilities"),
+            java.util.Map.entry("capabilities_restricted", "unrestricted capabilities"),
+            java.util.Map.entry("hostnamespaces", "host namespaces"),
+            java.util.Map.entry("hostpathvolumes", "hostPath"),
+            java.util.Map.entry("hostports", "hostPort"),
+            java.util.Map.entry("hostprobesandhostlifecycle", "probe or lifecycle host"),
+            java.util.Map.entry("privileged", "privileged"),
+            java.util.Map.entry("procmount", "procMount"),
+            java.util.Map.entry("procmount_restricted", "procMount"),
+            java.util.Map.entry("restrictedvolumes", "restricted volume types"),
+            java.util.Map.entry("runasnonroot", "runAsNonRoot"),
+            java.util.Map.entry("runasuser", "runAsUser"),
+            java.util.Map.entry("seccompprofile_baseline", "seccompProfile"),
+            java.util.Map.entry("seccompprofile_restricted", "seccompProfile"),
+            java.util.Map.entry("selinuxoptions", "seLinuxOptions"),
+            java.util.Map.entry("sysctls", "forbidden sysctl"),
+            java.util.Map.entry("windowshostprocess", "hostProcess"));
+
     @Test
     void everyUpstreamFixtureGetsUpstreamsVerdict() throws IOException {
         String dir = System.getProperty("podsecurity.upstream.testdata", "");
@@ -50,11 +72,18 @@ class UpstreamFixturesTest {
             checked++;
             if (result.allowed() != expectAllowed) {
                 wrong.add(rel + (expectAllowed ? " denied: " + result.detailText() : " allowed"));
+            } else if (!expectAllowed) {
+                // A failing fixture must fail for its own check (upstream's expected error substring).
+                String check = rel.getName(3).toString().replaceAll("[0-9]*\\.yaml$", "");
+                String expected = EXPECTED.get(check);
+                if (expected == null || !result.detailText().contains(expected)) {
+                    wrong.add(rel + " denied without " + expected + ": " + result.detailText());
+                }
             }
         }
         assertTrue(checked > 1000, "fixtures found: " + checked);
         assertEquals(List.of(), wrong, checked + " fixtures checked");
-        System.out.println("UpstreamFixturesTest: " + checked + " upstream fixtures, all with upstream's verdict");
+        System.out.println("UpstreamFixturesTest: " + checked + " upstream fixtures, all with upstream's verdict (failures for their own check)");
     }
 
     /**
