@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The PodSecurity admission plugin (in okube-all-in-one, as in upstream's default plugin set)
@@ -16,6 +19,7 @@ import org.junit.jupiter.api.TestInstance;
  * message, warn and templates answer warnings kubectl prints as "Warning: ...".
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PodSecurityIT {
     private OkubeCluster cluster;
 
@@ -125,5 +129,26 @@ class PodSecurityIT {
                 + "PodSecurity enforce level \"baseline:latest\""), r.stderr());
         assertTrue(r.stderr().contains("Warning: old-priv: privileged"), r.stderr());
         assertTrue(r.out().contains("namespace/psa-raise labeled"), r.out());
+    }
+
+    @Test
+    @Order(100)
+    void stoppingThePluginBundleLiftsEnforcementAndStartingItRestoresIt() throws Exception {
+        namespace("psa-swap", "enforce=baseline");
+        String chain = cluster.shell("kube:admission").ok().out();
+        assertTrue(chain.contains("PodSecurity") && chain.contains("dev.okube.podsecurity"), chain);
+
+        cluster.shell("bundle:stop dev.okube.podsecurity").ok();
+        try {
+            cluster.kubectlWithInput(pod("while-stopped", PRIVILEGED), "create", "--validate=false", "-n", "psa-swap",
+                    "-f", "-").ok();
+        } finally {
+            cluster.shell("bundle:start dev.okube.podsecurity").ok();
+        }
+        OkubeCluster.Result refused = cluster.kubectlWithInput(pod("after-restart", PRIVILEGED),
+                "create", "--validate=false", "-n", "psa-swap", "-f", "-");
+        assertNotEquals(0, refused.exitCode());
+        assertTrue(refused.stderr().contains("pods \"after-restart\" is forbidden: violates PodSecurity "
+                + "\"baseline:latest\": privileged"), refused.stderr());
     }
 }
