@@ -113,4 +113,30 @@ class PodSecurityAdmissionTest {
         assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 100);
         noWait.close();
     }
+
+    @Test
+    void aNamespaceWatchThatCannotStartOnlyDisablesTheWait() throws Exception {
+        cluster.put(NAMESPACES, json("{'metadata':{'name':'here'}}"));
+        dev.okube.api.resources.ClusterResources noWatch = new dev.okube.api.resources.ClusterResources() {
+            @Override public boolean serves(ResourceType type) { return cluster.serves(type); }
+            @Override public java.util.Optional<ObjectNode> get(ResourceType t, String ns, String n) {
+                return cluster.get(t, ns, n);
+            }
+            @Override public java.util.List<ObjectNode> list(ResourceType t, String ns) { return cluster.list(t, ns); }
+            @Override public AutoCloseable watch(ResourceType t, java.util.function.Consumer<
+                    dev.okube.api.resources.ResourceEvent> h) {
+                throw new dev.okube.api.resources.ResourceException(404, "NotFound", "not served");
+            }
+            @Override public ObjectNode create(ResourceType t, ObjectNode o) { return cluster.create(t, o); }
+            @Override public ObjectNode update(ResourceType t, ObjectNode o) { return cluster.update(t, o); }
+            @Override public ObjectNode updateStatus(ResourceType t, ObjectNode o) { return cluster.updateStatus(t, o); }
+            @Override public void delete(ResourceType t, String ns, String n) { cluster.delete(t, ns, n); }
+        };
+        NamespaceLookup lookup = new NamespaceLookup(noWatch, Duration.ofSeconds(30));
+        assertTrue(lookup.apply("here").isPresent());
+        long start = System.nanoTime();
+        assertTrue(lookup.apply("missing").isEmpty());
+        assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 1000, "no wait without a watch");
+        lookup.close();
+    }
 }
