@@ -87,6 +87,10 @@ public final class BuiltinResources {
                     List.of(), List.of("api-extensions"), false, Set.of(), true),
             new Spec("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration",
                     "validatingwebhookconfigurations", List.of(), List.of("api-extensions"), false, Set.of(), true),
+            new Spec("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies",
+                    List.of(), List.of("api-extensions"), false, Set.of("status"), true),
+            new Spec("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding",
+                    "validatingadmissionpolicybindings", List.of(), List.of("api-extensions"), false, Set.of(), true),
             // authorization.k8s.io/v1: reviews, answered by the authorizers and never stored
             new Spec("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", List.of(),
                     List.of(), false, Set.of(), false),
