@@ -1,9 +1,12 @@
 package dev.okube.admission.webhook;
 
+import dev.cel.common.values.NullValue;
+import dev.cel.runtime.CelEvaluationException;
 import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.resources.ClusterResources;
 import dev.okube.api.resources.ResourceType;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +59,49 @@ final class Dispatch {
                 && !objectSelector.matches(LabelSelector.labelsOf(request.object()))
                 && !(request.oldObject() != null && objectSelector.matches(LabelSelector.labelsOf(request.oldObject())))) {
             return false;
+        }
+        return matchConditions(hook, request);
+    }
+
+    /**
+     * upstream's matchConditions: every condition must be true for the webhook to be called; one
+     * that fails to compile or evaluate is a call error (failurePolicy Ignore skips the webhook,
+     * Fail rejects the request).
+     */
+    private static boolean matchConditions(Webhook hook, AdmissionRequest request) throws Denied {
+        if (hook.matchConditions().isEmpty()) {
+            return true;
+        }
+        Map<String, Object> input = new java.util.HashMap<>();
+        input.put("object", request.object() == null ? NullValue.NULL_VALUE : CelEnvironment.value(request.object()));
+        input.put("oldObject", request.oldObject() == null ? NullValue.NULL_VALUE
+                : CelEnvironment.value(request.oldObject()));
+        ObjectNode attributes = (ObjectNode) WebhookClient.review("v1", "", request).path("request");
+        attributes.remove(List.of("uid", "object", "oldObject"));
+        input.put("request", CelEnvironment.value(attributes));
+        for (Webhook.MatchCondition condition : hook.matchConditions()) {
+            String error;
+            if (!condition.expression().compiled()) {
+                error = condition.expression().error();
+            } else {
+                try {
+                    Object result = condition.expression().eval(input);
+                    if (Boolean.FALSE.equals(result)) {
+                        return false;
+                    }
+                    if (Boolean.TRUE.equals(result)) {
+                        continue;
+                    }
+                    error = "matchCondition '" + condition.name() + "' must evaluate to bool";
+                } catch (CelEvaluationException | RuntimeException e) {
+                    error = "expression '" + condition.expression().source() + "' resulted in error: " + e.getMessage();
+                }
+            }
+            String message = callFailed(hook, "failed to evaluate match conditions: " + error);
+            if (hook.failOpen()) {
+                return false;
+            }
+            throw new Denied(internal(message));
         }
         return true;
     }

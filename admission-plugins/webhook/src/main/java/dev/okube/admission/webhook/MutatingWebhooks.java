@@ -52,7 +52,7 @@ public final class MutatingWebhooks implements MutatingAdmission {
     public MutatingWebhooks(@Reference ClusterResources resources) {
         this.resources = resources;
         this.client = new WebhookClient(resources);
-        this.configurations = new WebhookConfigurations(resources, TYPE);
+        this.configurations = new WebhookConfigurations(resources, TYPE, new CelEnvironment());
     }
 
     @Deactivate
@@ -108,9 +108,6 @@ public final class MutatingWebhooks implements MutatingAdmission {
         }
         Answer answer;
         try {
-            if (hook.hasMatchConditions()) {
-                throw new CallException("matchConditions are not supported by okube's webhook plugins yet");
-            }
             answer = client.call(hook, request, true);
         } catch (CallException e) {
             String message = Dispatch.callFailed(hook, e.getMessage());

@@ -56,7 +56,7 @@ public final class ValidatingWebhooks implements ValidatingAdmission {
             t.setDaemon(true);
             return t;
         });
-        this.configurations = new WebhookConfigurations(resources, TYPE);
+        this.configurations = new WebhookConfigurations(resources, TYPE, new CelEnvironment());
     }
 
     @Deactivate
@@ -117,9 +117,6 @@ public final class ValidatingWebhooks implements ValidatingAdmission {
         }
         Answer answer;
         try {
-            if (hook.hasMatchConditions()) {
-                throw new CallException("matchConditions are not supported by okube's webhook plugins yet");
-            }
             answer = client.call(hook, request, false);
         } catch (CallException e) {
             String message = Dispatch.callFailed(hook, e.getMessage());

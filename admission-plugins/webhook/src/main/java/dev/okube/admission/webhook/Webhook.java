@@ -14,13 +14,17 @@ import tools.jackson.databind.JsonNode;
 record Webhook(String uid, String configurationName, String name, JsonNode clientConfig, JsonNode rules,
         boolean failOpen, JsonNode namespaceSelectorSource, JsonNode objectSelectorSource, String sideEffects,
         int timeoutSeconds, List<String> admissionReviewVersions, boolean reinvokeIfNeeded,
-        boolean hasMatchConditions) {
+        List<MatchCondition> matchConditions) {
+
+    /** A matchConditions entry, compiled (or with its compile error). */
+    record MatchCondition(String name, CelEnvironment.Expression expression) {
+    }
 
     /** Upstream's maximum and default for timeoutSeconds. */
     static final int MAX_TIMEOUT_SECONDS = 30;
     static final int DEFAULT_TIMEOUT_SECONDS = 10;
 
-    static List<Webhook> of(JsonNode configuration) {
+    static List<Webhook> of(JsonNode configuration, CelEnvironment cel) {
         String configName = configuration.path("metadata").path("name").asString("");
         List<Webhook> hooks = new ArrayList<>();
         int i = 0;
@@ -34,13 +38,18 @@ record Webhook(String uid, String configurationName, String name, JsonNode clien
                 timeout = Math.max(1, Math.min(timeout, MAX_TIMEOUT_SECONDS));
             }
             JsonNode sideEffects = h.get("sideEffects");
+            List<MatchCondition> conditions = new ArrayList<>();
+            for (JsonNode c : h.path("matchConditions")) {
+                conditions.add(new MatchCondition(c.path("name").asString(""),
+                        cel.compile(c.path("expression").asString(""))));
+            }
             hooks.add(new Webhook(configName + "/" + i, configName, h.path("name").asString(""),
                     h.path("clientConfig"), h.path("rules"),
                     h.path("failurePolicy").asString("Fail").equals("Ignore"),
                     h.get("namespaceSelector"), h.get("objectSelector"),
                     sideEffects == null || sideEffects.isNull() ? null : sideEffects.asString(""), timeout,
                     List.copyOf(versions), h.path("reinvocationPolicy").asString("Never").equals("IfNeeded"),
-                    h.path("matchConditions").size() > 0));
+                    List.copyOf(conditions)));
             i++;
         }
         return hooks;

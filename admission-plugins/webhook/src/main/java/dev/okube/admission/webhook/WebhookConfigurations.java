@@ -22,8 +22,10 @@ final class WebhookConfigurations implements AutoCloseable {
     private final Map<String, List<Webhook>> byConfiguration = new TreeMap<>();
     private volatile List<Webhook> snapshot = List.of();
     private final AutoCloseable watch;
+    private final CelEnvironment cel;
 
-    WebhookConfigurations(ClusterResources resources, ResourceType type) {
+    WebhookConfigurations(ClusterResources resources, ResourceType type, CelEnvironment cel) {
+        this.cel = cel;
         this.watch = resources.watch(type, this::onEvent);
     }
 
@@ -37,7 +39,7 @@ final class WebhookConfigurations implements AutoCloseable {
         if (event.type() == ResourceEvent.Type.DELETED) {
             byConfiguration.remove(name);
         } else {
-            byConfiguration.put(name, Webhook.of(object));
+            byConfiguration.put(name, Webhook.of(object, cel));
         }
         List<Webhook> all = new ArrayList<>();
         byConfiguration.values().forEach(all::addAll);

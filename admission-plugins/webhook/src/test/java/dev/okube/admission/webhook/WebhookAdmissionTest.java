@@ -487,4 +487,36 @@ class WebhookAdmissionTest {
         cluster.delete(ValidatingWebhooks.TYPE, "", "c");
         assertTrue(validating.validate(createPod(pod("default", ""))).allowed());
     }
+
+    @Test
+    void matchConditionsDecideWhetherTheWebhookIsCalled() {
+        server.handler = review -> TestWebhookServer.deny(403, "no");
+        configure(ValidatingWebhooks.TYPE, "c", hook("cond.example.com", "'matchConditions':["
+                + "{'name':'labelled','expression':'has(object.metadata.labels) && \\'guarded\\' in object.metadata.labels'},"
+                + "{'name':'not-admin','expression':'request.userInfo.username != \\'system:admin\\''}]"));
+        assertTrue(validating.validate(createPod(pod("default", "'app':'x'"))).allowed());
+        assertTrue(server.reviews.isEmpty(), "the first condition is false: not called");
+        assertFalse(validating.validate(createPod(pod("default", "'guarded':'yes'"))).allowed());
+        assertEquals(1, server.reviews.size());
+    }
+
+    @Test
+    void matchConditionErrorsFollowTheFailurePolicy() {
+        server.handler = review -> TestWebhookServer.deny(403, "no");
+        configure(ValidatingWebhooks.TYPE, "c", hook("cond.example.com",
+                "'matchConditions':[{'name':'broken','expression':'object.spec.missing == 1'}]"));
+        AdmissionResponse r = validating.validate(createPod(pod("default", "")));
+        assertEquals(500, r.code());
+        assertTrue(r.message().startsWith("Internal error occurred: failed calling webhook \"cond.example.com\": "
+                + "failed to evaluate match conditions: expression 'object.spec.missing == 1' resulted in error: "),
+                r.message());
+        configure(ValidatingWebhooks.TYPE, "c", hook("cond.example.com", "'failurePolicy':'Ignore',"
+                + "'matchConditions':[{'name':'broken','expression':'object.spec.missing == 1'}]"));
+        assertTrue(validating.validate(createPod(pod("default", ""))).allowed());
+        configure(MutatingWebhooks.TYPE, "m", hook("syntax.example.com",
+                "'matchConditions':[{'name':'bad','expression':'object.'}]"));
+        r = mutating.admit(createPod(pod("default", "")));
+        assertTrue(r.message().contains("failed to evaluate match conditions: compilation failed: "), r.message());
+        assertTrue(server.reviews.isEmpty());
+    }
 }
