@@ -51,8 +51,10 @@ class WebhookIT {
     void start() throws Exception {
         startWebhookServer();
         cluster = OkubeCluster.start();
-        cluster.shell("feature:install okube-admission-mutatingadmissionwebhook "
-                + "okube-admission-validatingadmissionwebhook okube-admission-validatingadmissionpolicy").ok();
+        // bin/client needs the shell key that okube writes shortly after it is ready: retry.
+        eventually("the plugins' features are installed", () -> cluster.shell("feature:install "
+                + "okube-admission-mutatingadmissionwebhook okube-admission-validatingadmissionwebhook "
+                + "okube-admission-validatingadmissionpolicy").exitCode() == 0);
         eventually("the three plugins are in the admission chain", () -> {
             String chain = cluster.shell("kube:admission").out();
             return chain.contains("MutatingAdmissionWebhook") && chain.contains("ValidatingAdmissionWebhook")
@@ -228,6 +230,24 @@ class WebhookIT {
 
     @Test
     @Order(4)
+    void matchConditionsChooseWhichRequestsReachTheWebhook() throws Exception {
+        String config = configuration("ValidatingWebhookConfiguration", "cond", "/deny", "cond", "Fail")
+                + "  matchConditions:\n  - name: guarded-only\n"
+                + "    expression: \"object.metadata.name.startsWith('guarded-')\"\n";
+        apply(config);
+        int[] attempt = {0};
+        OkubeCluster.Result[] last = new OkubeCluster.Result[1];
+        eventually("the webhook denies guarded pods", () -> {
+            last[0] = create(pod("guarded-" + attempt[0]++, "cond"));
+            return last[0].exitCode() != 0;
+        });
+        assertTrue(last[0].stderr().contains("admission webhook \"cond.okube.dev\" denied the request"), last[0].stderr());
+        assertEquals("pod/free created\n", create(pod("free", "cond")).ok().out());
+        assertTrue(received.stream().noneMatch(r -> r.endsWith(" free")), received.toString());
+    }
+
+    @Test
+    @Order(5)
     void stoppedWebhookFailClosedOrOpenByFailurePolicy() throws Exception {
         apply(configuration("ValidatingWebhookConfiguration", "down-fail", "/allow", "down-fail", "Fail"));
         apply(configuration("ValidatingWebhookConfiguration", "down-ignore", "/allow", "down-ignore", "Ignore"));
@@ -248,7 +268,7 @@ class WebhookIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void validatingAdmissionPolicyDeniesMoreThanFiveReplicas() throws Exception {
         apply("apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n"
                 + "  name: max-replicas\nspec:\n  failurePolicy: Fail\n  matchConstraints:\n    resourceRules:\n"
