@@ -186,8 +186,10 @@ class RbacIT {
         OkubeCluster.Result token = cluster.kubectl("create", "token", "robot", "-n", "rbac-a");
         if (token.exitCode() != 0) {
             // Without the TokenRequest subresource, impersonate it (as the admin may).
+            System.out.println("RbacIT: no kubectl create token (" + token.stderr().trim() + "); impersonating " + SA);
             return List.of("--as=" + SA);
         }
+        System.out.println("RbacIT: acting as " + SA + " with a token from kubectl create token");
         String server = cluster.kubectl("config", "view", "--raw", "-o", "jsonpath={.clusters[0].cluster.server}")
                 .ok().out();
         String ca = cluster.kubectl("config", "view", "--raw", "-o",
