@@ -31,8 +31,15 @@ public final class RbacAuthorizer implements Authorizer {
 
     @Override
     public Verdict authorize(AuthorizationRequest request) {
-        String reason = policy.allowedBy(request);
-        return reason == null ? Verdict.noOpinion() : new Verdict(Decision.ALLOW, reason);
+        List<String> errors = new ArrayList<>();
+        String reason = policy.allowedBy(request, errors);
+        if (reason != null) {
+            return new Verdict(Decision.ALLOW, reason);
+        }
+        // As upstream: no opinion, explained only by the bindings whose roles are missing.
+        return errors.isEmpty() ? Verdict.noOpinion()
+                : new Verdict(Decision.NO_OPINION, "RBAC: " + (errors.size() == 1 ? errors.get(0)
+                        : "[" + String.join(", ", errors) + "]"));
     }
 
     /** As upstream's RulesFor behind SelfSubjectRulesReview: every rule, unmerged, in binding order. */

@@ -297,8 +297,13 @@ public final class RbacPolicy implements AutoCloseable {
 
     /** Upstream's RBACAuthorizer.Authorize: the reason of the first allowing rule, or null. */
     String allowedBy(AuthorizationRequest request) {
+        return allowedBy(request, null);
+    }
+
+    /** As {@link #allowedBy(AuthorizationRequest)}, noting missing roles met on the way into {@code errors}. */
+    String allowedBy(AuthorizationRequest request, List<String> errors) {
         String[] reason = new String[1];
-        visitRulesFor(request.user(), request.namespace(), null, (binding, subject, rule) -> {
+        visitRulesFor(request.user(), request.namespace(), errors, (binding, subject, rule) -> {
             if (rule.allows(request)) {
                 reason[0] = "RBAC: allowed by " + binding.describe(subject);
                 return false;

@@ -210,6 +210,8 @@ class RbacAuthorizerTest {
         cluster.put(RbacPolicy.CLUSTER_ROLE_BINDINGS, clusterRoleBinding("b", "r", "User:bob"));
         cluster.delete(RbacPolicy.CLUSTER_ROLES, "", "r");
         assertFalse(can(user("bob"), "get", "", "services", "ns1"));
+        assertEquals(new Verdict(Decision.NO_OPINION, "RBAC: clusterrole.rbac.authorization.k8s.io \"r\" not found"),
+                rbac.authorize(resource(user("bob"), "get", "", "services", "", "ns1", "")));
         assertEquals(new RuleSet(List.of(), List.of(), true, "[clusterrole.rbac.authorization.k8s.io \"r\" not found]"),
                 rbac.rules(user("bob"), "ns1"));
     }
