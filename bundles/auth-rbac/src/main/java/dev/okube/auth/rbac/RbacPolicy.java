@@ -227,13 +227,14 @@ public final class RbacPolicy implements AutoCloseable {
         if (index.isEmpty()) {
             return true;
         }
+        String userKey = "u:" + user.name();
         TreeMap<String, Binding> matched = new TreeMap<>();
-        collect(index.get("u:" + user.name()), matched);
+        collect(index.get(userKey), matched);
         for (String group : user.groups()) {
             collect(index.get("g:" + group), matched);
         }
         for (Binding b : matched.values()) {
-            Subject subject = firstApplying(b, user);
+            Subject subject = firstApplying(b, userKey, user);
             if (subject == null) {
                 continue;
             }
@@ -259,13 +260,13 @@ public final class RbacPolicy implements AutoCloseable {
         }
     }
 
-    private static Subject firstApplying(Binding b, UserInfo user) {
+    private static Subject firstApplying(Binding b, String userKey, UserInfo user) {
         for (Subject s : b.subjects()) {
             String key = s.key(b.namespace());
             if (key == null) {
                 continue;
             }
-            if (key.equals("u:" + user.name()) || (key.startsWith("g:") && user.groups().contains(key.substring(2)))) {
+            if (key.equals(userKey) || (s.kind().equals("Group") && user.groups().contains(s.name()))) {
                 return s;
             }
         }
