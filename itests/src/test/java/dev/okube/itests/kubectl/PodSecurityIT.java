@@ -35,6 +35,17 @@ class PodSecurityIT {
         }
     }
 
+    /** A shell command that must succeed; the shell may accept logins a little later than the API. */
+    private OkubeCluster.Result shell(String command) throws Exception {
+        OkubeCluster.Result result = cluster.shell(command);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (result.exitCode() != 0 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            result = cluster.shell(command);
+        }
+        return result.ok();
+    }
+
     private void namespace(String name, String... labels) throws Exception {
         cluster.kubectl("create", "namespace", name).ok();
         if (labels.length > 0) {
@@ -135,15 +146,15 @@ class PodSecurityIT {
     @Order(100)
     void stoppingThePluginBundleLiftsEnforcementAndStartingItRestoresIt() throws Exception {
         namespace("psa-swap", "enforce=baseline");
-        String chain = cluster.shell("kube:admission").ok().out();
+        String chain = shell("kube:admission").out();
         assertTrue(chain.contains("PodSecurity") && chain.contains("dev.okube.podsecurity"), chain);
 
-        cluster.shell("bundle:stop dev.okube.podsecurity").ok();
+        shell("bundle:stop dev.okube.podsecurity");
         try {
             cluster.kubectlWithInput(pod("while-stopped", PRIVILEGED), "create", "--validate=false", "-n", "psa-swap",
                     "-f", "-").ok();
         } finally {
-            cluster.shell("bundle:start dev.okube.podsecurity").ok();
+            shell("bundle:start dev.okube.podsecurity");
         }
         OkubeCluster.Result refused = cluster.kubectlWithInput(pod("after-restart", PRIVILEGED),
                 "create", "--validate=false", "-n", "psa-swap", "-f", "-");
