@@ -1,0 +1,121 @@
+package dev.okube.apiserver.pki;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+
+/** PEM in and out: certificates, and private keys as PKCS#8 ("PRIVATE KEY"), which kubectl, curl and the JDK read. */
+public final class Pem {
+    private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, new byte[] {'\n'});
+
+    private Pem() {
+    }
+
+    public static String certificate(X509Certificate cert) {
+        try {
+            return block("CERTIFICATE", cert.getEncoded());
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException("cannot encode certificate " + cert.getSubjectX500Principal(), e);
+        }
+    }
+
+    public static String certificates(List<X509Certificate> chain) {
+        StringBuilder sb = new StringBuilder();
+        chain.forEach(c -> sb.append(certificate(c)));
+        return sb.toString();
+    }
+
+    public static String privateKey(PrivateKey key) {
+        if (!"PKCS#8".equals(key.getFormat())) {
+            throw new IllegalArgumentException("a " + key.getAlgorithm() + " key in format " + key.getFormat()
+                    + " cannot be written as PKCS#8");
+        }
+        return block("PRIVATE KEY", key.getEncoded());
+    }
+
+    private static String block(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + MIME.encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+
+    /** Every certificate of a PEM text, in order. */
+    public static List<X509Certificate> parseCertificates(String pem, String source) {
+        try {
+            CertificateFactory cf = CertificateFactory.getInstance("X.509");
+            List<X509Certificate> certs = new ArrayList<>();
+            cf.generateCertificates(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))
+                    .forEach(c -> certs.add((X509Certificate) c));
+            if (certs.isEmpty()) {
+                throw new IllegalArgumentException(source + " holds no PEM certificate");
+            }
+            return certs;
+        } catch (CertificateException e) {
+            throw new IllegalArgumentException(source + " is not a PEM certificate file: " + e.getMessage(), e);
+        }
+    }
+
+    public static List<X509Certificate> readCertificates(Path file) throws IOException {
+        return parseCertificates(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+    }
+
+    /** A private key in PKCS#8 ("PRIVATE KEY"), SEC 1 ("EC PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY") PEM. */
+    public static PrivateKey parsePrivateKey(String pem, String source) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PrivateKeyInfo info) {
+                    return converter.getPrivateKey(info);
+                }
+                if (o instanceof PEMKeyPair pair) {
+                    // SEC 1 may omit the public key; the private key info is always there.
+                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(source + " is not a PEM private key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(source + " holds no unencrypted PEM private key "
+                + "(PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)");
+    }
+
+    public static PrivateKey readPrivateKey(Path file) throws IOException {
+        return parsePrivateKey(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
+    }
+
+    /** Whether a private key belongs to a certificate: it signs, the certificate's public key verifies. */
+    public static boolean matches(PrivateKey key, X509Certificate cert) {
+        try {
+            String algorithm = switch (key.getAlgorithm()) {
+                case "EC" -> "SHA256withECDSA";
+                case "RSA" -> "SHA256withRSA";
+                case "Ed25519", "EdDSA" -> "Ed25519";
+                default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());
+            };
+            byte[] probe = "okube key match".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            return verifier.verify(signature);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+}
