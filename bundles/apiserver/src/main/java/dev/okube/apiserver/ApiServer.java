@@ -114,7 +114,6 @@ public final class ApiServer {
         threads.setName("okube-apiserver");
         server = new Server(threads);
         Connectors connectors = Connectors.create(server, config, dataDir(config));
-        connectors.pki().changes().forEach(change -> LOG.info("pki: {}", change));
 
         OpenApi openApi = OpenApi.load();
         PathMappingsHandler routes = new PathMappingsHandler();

@@ -25,6 +25,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The apiserver's listening sockets: HTTPS on {@code port} (HTTP/1.1) with the cluster's serving certificate,
@@ -35,6 +37,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * handshake. Handlers read the verified chain with {@link #clientCertificates(Request)}.
  */
 final class Connectors {
+    private static final Logger LOG = LoggerFactory.getLogger(Connectors.class);
     private final ClusterPki pki;
     private final ServerConnector secure;
     private final ServerConnector insecure;
@@ -55,7 +58,11 @@ final class Connectors {
         SubjectAlternativeNames sans = SubjectAlternativeNames.forApiServer(
                 host.dnsNames().stream().findFirst().orElse(null), host.ipAddresses(),
                 config.bind_address(), config.advertise_address());
+        long t0 = System.nanoTime();
         ClusterPki pki = ClusterPki.ensure(dataDir.resolve("pki"), ownCert ? null : sans, Clock.systemUTC());
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+        pki.changes().forEach(change -> LOG.info("pki: {}", change));
+        LOG.info("pki: {} ready in {} ms", dataDir.resolve("pki"), millis);
 
         List<X509Certificate> chain;
         PrivateKey key;

@@ -14,10 +14,15 @@ import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.security.KeyFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** PEM in and out: certificates, and private keys as PKCS#8 ("PRIVATE KEY"), which kubectl, curl and the JDK read. */
 public final class Pem {
@@ -75,14 +80,13 @@ public final class Pem {
     /** A private key in PKCS#8 ("PRIVATE KEY"), SEC 1 ("EC PRIVATE KEY") or PKCS#1 ("RSA PRIVATE KEY") PEM. */
     public static PrivateKey parsePrivateKey(String pem, String source) {
         try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
                 if (o instanceof PrivateKeyInfo info) {
-                    return converter.getPrivateKey(info);
+                    return jdkKey(info, source);
                 }
                 if (o instanceof PEMKeyPair pair) {
-                    // SEC 1 may omit the public key; the private key info is always there.
-                    return converter.getPrivateKey(pair.getPrivateKeyInfo());
+                    // SEC 1 and PKCS#1: BouncyCastle wraps them as PKCS#8; the public key may be absent.
+                    return jdkKey(pair.getPrivateKeyInfo(), source);
                 }
             }
         } catch (IOException e) {
@@ -90,6 +94,29 @@ public final class Pem {
         }
         throw new IllegalArgumentException(source + " holds no unencrypted PEM private key "
                 + "(PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)");
+    }
+
+    /**
+     * A JDK key from PKCS#8, by the JDK's own KeyFactory: BouncyCastle's converter would pick whatever provider
+     * is registered (Karaf registers BouncyCastle's, whose EC keys call themselves "ECDSA").
+     */
+    private static PrivateKey jdkKey(PrivateKeyInfo info, String source) throws IOException {
+        ASN1ObjectIdentifier oid = info.getPrivateKeyAlgorithm().getAlgorithm();
+        String algorithm;
+        if (oid.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+            algorithm = "EC";
+        } else if (oid.equals(PKCSObjectIdentifiers.rsaEncryption)) {
+            algorithm = "RSA";
+        } else if (oid.equals(EdECObjectIdentifiers.id_Ed25519)) {
+            algorithm = "Ed25519";
+        } else {
+            throw new IllegalArgumentException(source + " holds a private key of unsupported algorithm " + oid);
+        }
+        try {
+            return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException(source + " holds an unusable " + algorithm + " key: " + e.getMessage(), e);
+        }
     }
 
     public static PrivateKey readPrivateKey(Path file) throws IOException {
@@ -100,7 +127,7 @@ public final class Pem {
     public static boolean matches(PrivateKey key, X509Certificate cert) {
         try {
             String algorithm = switch (key.getAlgorithm()) {
-                case "EC" -> "SHA256withECDSA";
+                case "EC", "ECDSA" -> "SHA256withECDSA";
                 case "RSA" -> "SHA256withRSA";
                 case "Ed25519", "EdDSA" -> "Ed25519";
                 default -> throw new IllegalArgumentException("unsupported key algorithm " + key.getAlgorithm());

@@ -192,6 +192,21 @@ class ClusterPkiTest {
     }
 
     @Test
+    void aRegisteredBouncyCastleProviderDoesNotChangeTheKeys() throws Exception {
+        // Karaf registers BouncyCastle's provider (its ssh feature), whose EC keys call themselves "ECDSA".
+        java.security.Security.addProvider(new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        try {
+            ClusterPki first = ClusterPki.ensure(dir, SANS, CLOCK);
+            ClusterPki second = ClusterPki.ensure(dir, SANS, CLOCK);
+            assertEquals(List.of(), second.changes());
+            assertEquals("EC", second.ca().key().getAlgorithm());
+            assertEquals(first.admin().certificate(), second.admin().certificate());
+        } finally {
+            java.security.Security.removeProvider("BC");
+        }
+    }
+
+    @Test
     void otherFilesInThePkiDirectoryAreLeftAlone() throws Exception {
         Files.writeString(dir.resolve("sa.key"), "owned by the service-account bundle");
         ClusterPki.ensure(dir, SANS, CLOCK);
