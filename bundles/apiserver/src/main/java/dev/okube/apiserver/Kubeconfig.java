@@ -43,7 +43,7 @@ final class Kubeconfig {
     static void writeAdmin(Path file, String serverUrl, ClusterPki pki) throws IOException {
         java.nio.file.Files.createDirectories(file.getParent());
         ClusterPki.writePrivate(file, admin(serverUrl, Pem.certificate(pki.ca().certificate()),
-                Pem.certificate(pki.admin().certificate()), Pem.privateKey(pki.admin().key())));
+                Pem.certificate(pki.admin().certificate()), Pem.privateKey(pki.admin().key(), pki.admin().certificate().getPublicKey())));
     }
 
     private static String base64(String pem) {

@@ -159,7 +159,7 @@ class ConnectorsTest {
         Path certFile = data.resolve("tls.crt");
         Path keyFile = data.resolve("tls.key");
         Files.writeString(certFile, Pem.certificates(List.of(cert, userCa.certificate())));
-        Files.writeString(keyFile, Pem.privateKey(keys.getPrivate()));
+        Files.writeString(keyFile, Pem.privateKey(keys.getPrivate(), keys.getPublic()));
         TestConfig config = new TestConfig(data);
         config.tlsCertFile = certFile.toString();
         config.tlsKeyFile = keyFile.toString();

@@ -13,6 +13,8 @@ import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -38,7 +40,7 @@ final class AdminTls {
             char[] password = "admin".toCharArray();
             KeyStore keys = KeyStore.getInstance("PKCS12");
             keys.load(null, null);
-            keys.setKeyEntry("admin", privateKey(Files.readString(pki.resolve("admin.key"))), password,
+            keys.setKeyEntry("admin", pemPrivateKey(Files.readString(pki.resolve("admin.key"))), password,
                     chain.toArray(Certificate[]::new));
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
@@ -52,10 +54,19 @@ final class AdminTls {
         }
     }
 
-    /** PKCS#8 PEM ("PRIVATE KEY"), as okube writes it; EC or RSA. */
-    private static PrivateKey privateKey(String pem) throws GeneralSecurityException {
-        String body = pem.replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", "");
-        byte[] der = Base64.getMimeDecoder().decode(body.trim());
+    /**
+     * A PEM private key: PKCS#8 ("PRIVATE KEY", EC or RSA) or SEC 1 ("EC PRIVATE KEY", what okube and kubeadm
+     * write), the latter wrapped into PKCS#8 with the curve named in it, since the JDK reads only PKCS#8.
+     */
+    static PrivateKey pemPrivateKey(String pem) throws GeneralSecurityException {
+        Matcher m = Pattern.compile("-----BEGIN (EC )?PRIVATE KEY-----([^-]+)-----END (EC )?PRIVATE KEY-----").matcher(pem);
+        if (!m.find()) {
+            throw new GeneralSecurityException("not a PEM private key (PRIVATE KEY or EC PRIVATE KEY)");
+        }
+        byte[] der = Base64.getMimeDecoder().decode(m.group(2).trim());
+        if (m.group(1) != null) {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(sec1ToPkcs8(der)));
+        }
         GeneralSecurityException last = null;
         for (String algorithm : List.of("EC", "RSA")) {
             try {
@@ -65,5 +76,58 @@ final class AdminTls {
             }
         }
         throw last;
+    }
+
+    /** PKCS#8 {version 0, {id-ecPublicKey, curve}, OCTET STRING sec1}; the curve is SEC 1's [0] parameter. */
+    private static byte[] sec1ToPkcs8(byte[] sec1) throws GeneralSecurityException {
+        int[] outer = header(sec1, 0);
+        int pos = outer[0];
+        byte[] curve = null;
+        while (pos < sec1.length) {
+            int[] h = header(sec1, pos);
+            if ((sec1[pos] & 0xff) == 0xa0) {
+                curve = java.util.Arrays.copyOfRange(sec1, h[0], h[0] + h[1]);
+            }
+            pos = h[0] + h[1];
+        }
+        if (curve == null) {
+            throw new GeneralSecurityException("the EC PRIVATE KEY does not name its curve");
+        }
+        byte[] ecPublicKey = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
+        byte[] algorithm = tlv(0x30, concat(ecPublicKey, curve));
+        return tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, algorithm, tlv(0x04, sec1)));
+    }
+
+    /** {offset of the content, its length} of the DER element at {@code pos}. */
+    private static int[] header(byte[] der, int pos) throws GeneralSecurityException {
+        if (pos + 1 >= der.length) {
+            throw new GeneralSecurityException("truncated DER");
+        }
+        int first = der[pos + 1] & 0xff;
+        if (first < 0x80) {
+            return new int[] {pos + 2, first};
+        }
+        int n = first & 0x7f;
+        int len = 0;
+        for (int i = 0; i < n; i++) {
+            len = (len << 8) | (der[pos + 2 + i] & 0xff);
+        }
+        return new int[] {pos + 2 + n, len};
+    }
+
+    private static byte[] tlv(int tag, byte[] content) {
+        int len = content.length;
+        byte[] head = len < 0x80 ? new byte[] {(byte) tag, (byte) len}
+                : len < 0x100 ? new byte[] {(byte) tag, (byte) 0x81, (byte) len}
+                : new byte[] {(byte) tag, (byte) 0x82, (byte) (len >> 8), (byte) len};
+        return concat(head, content);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 }

@@ -75,7 +75,7 @@ public record ClusterPki(Issuer ca, Issuer serving, Issuer admin, List<String> c
             X509Certificate cert = Certificates.selfSignedCa(keys, "okube-ca", now, CA_VALIDITY);
             ca = new Issuer(cert, keys.getPrivate());
             // The key first: ca.crt is the marker that the pair is complete.
-            writeAtomically(dir.resolve(CA_KEY), Pem.privateKey(keys.getPrivate()), OWNER_ONLY);
+            writeAtomically(dir.resolve(CA_KEY), Pem.privateKey(keys.getPrivate(), keys.getPublic()), OWNER_ONLY);
             writeAtomically(dir.resolve(CA_CERT), Pem.certificate(cert), WORLD_READABLE);
             changes.add("generated the cluster CA " + cert.getSubjectX500Principal().getName());
         }
@@ -166,7 +166,7 @@ public record ClusterPki(Issuer ca, Issuer serving, Issuer admin, List<String> c
             SubjectAlternativeNames sans, Usage usage, Instant now) throws IOException {
         KeyPair keys = Certificates.newKeyPair();
         X509Certificate cert = Certificates.issue(ca, keys.getPublic(), cn, orgs, sans, usage, now, LEAF_VALIDITY);
-        writeAtomically(dir.resolve(keyFile), Pem.privateKey(keys.getPrivate()), OWNER_ONLY);
+        writeAtomically(dir.resolve(keyFile), Pem.privateKey(keys.getPrivate(), keys.getPublic()), OWNER_ONLY);
         writeAtomically(dir.resolve(certFile), Pem.certificate(cert), WORLD_READABLE);
         return new Issuer(cert, keys.getPrivate());
     }

@@ -16,7 +16,12 @@ import java.util.Base64;
 import java.util.List;
 import java.security.KeyFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.PublicKey;
+import java.security.interfaces.ECPrivateKey;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.DERBitString;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -24,7 +29,7 @@ import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 
-/** PEM in and out: certificates, and private keys as PKCS#8 ("PRIVATE KEY"), which kubectl, curl and the JDK read. */
+/** PEM in and out: certificates, and private keys (EC as SEC 1, as kubeadm writes them; others PKCS#8). */
 public final class Pem {
     private static final Base64.Encoder MIME = Base64.getMimeEncoder(64, new byte[] {'\n'});
 
@@ -45,12 +50,31 @@ public final class Pem {
         return sb.toString();
     }
 
-    public static String privateKey(PrivateKey key) {
+    /**
+     * A private key as PEM, in the encoding kubeadm (Go's keyutil) and openssl write: EC keys as SEC 1
+     * ("EC PRIVATE KEY", with the named curve and the public key), which every Kubernetes client reads (the
+     * fabric8 client reads EC keys only so); other keys as PKCS#8 ("PRIVATE KEY").
+     *
+     * @param publicKey the key's public half (an EC key's SEC 1 encoding carries it)
+     */
+    public static String privateKey(PrivateKey key, PublicKey publicKey) {
         if (!"PKCS#8".equals(key.getFormat())) {
             throw new IllegalArgumentException("a " + key.getAlgorithm() + " key in format " + key.getFormat()
-                    + " cannot be written as PKCS#8");
+                    + " cannot be written as PEM");
         }
-        return block("PRIVATE KEY", key.getEncoded());
+        if (!(key instanceof ECPrivateKey ec)) {
+            return block("PRIVATE KEY", key.getEncoded());
+        }
+        try {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(key.getEncoded());
+            ASN1Primitive curve = info.getPrivateKeyAlgorithm().getParameters().toASN1Primitive();
+            DERBitString point = new DERBitString(SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getPublicKeyData().getOctets());
+            int orderBits = ec.getParams().getOrder().bitLength();
+            return block("EC PRIVATE KEY",
+                    new org.bouncycastle.asn1.sec.ECPrivateKey(orderBits, ec.getS(), point, curve).getEncoded("DER"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot encode the EC key as SEC 1", e);
+        }
     }
 
     private static String block(String type, byte[] der) {

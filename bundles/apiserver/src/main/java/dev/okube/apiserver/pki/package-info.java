@@ -6,8 +6,9 @@
  * certificate whose SANs miss a configured address, or any leaf within 30 days of expiry).
  *
  * <p>Keys are EC P-256: generating one takes about a millisecond where RSA 2048 takes tens to hundreds, which
- * matters on first boot, and kubectl (Go), curl and the JDK all accept them. Private keys are PKCS#8 PEM,
- * written atomically with mode 0600. The service-account signing key ({@code sa.key}, {@code sa.pub}) lives in
+ * matters on first boot, and kubectl (Go), curl, the JDK and the fabric8 client accept them. Private keys
+ * are SEC 1 PEM ("EC PRIVATE KEY", as kubeadm and openssl write them), written atomically with mode 0600.
+ * The service-account signing key ({@code sa.key}, {@code sa.pub}) lives in
  * the same directory but belongs to the service-account bundle; nothing here reads or writes it.
  */
 package dev.okube.apiserver.pki;

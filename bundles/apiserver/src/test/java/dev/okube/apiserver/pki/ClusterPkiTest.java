@@ -46,7 +46,7 @@ class ClusterPkiTest {
         }
         for (String key : List.of("ca.key", "apiserver.key", "admin.key")) {
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(key))), key);
-            assertTrue(Files.readString(dir.resolve(key)).startsWith("-----BEGIN PRIVATE KEY-----\n"), key);
+            assertTrue(Files.readString(dir.resolve(key)).startsWith("-----BEGIN EC PRIVATE KEY-----\n"), key);
         }
         assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.crt"))));
         assertFalse(Files.exists(dir.resolve("sa.key")), "the service-account key belongs to another bundle");
@@ -224,7 +224,12 @@ class ClusterPkiTest {
         }
         var keys = Certificates.newKeyPair();
         var ca = Certificates.selfSignedCa(keys, "t", NOW, Duration.ofDays(1));
-        assertTrue(Pem.matches(Pem.parsePrivateKey(Pem.privateKey(keys.getPrivate()), "pkcs8"), ca));
+        String sec1 = Pem.privateKey(keys.getPrivate(), keys.getPublic());
+        assertTrue(sec1.startsWith("-----BEGIN EC PRIVATE KEY-----\n"), sec1);
+        assertTrue(Pem.matches(Pem.parsePrivateKey(sec1, "sec1"), ca));
+        String pkcs8 = "-----BEGIN PRIVATE KEY-----\n" + java.util.Base64.getMimeEncoder().encodeToString(
+                keys.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
+        assertTrue(Pem.matches(Pem.parsePrivateKey(pkcs8, "pkcs8"), ca));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Pem.parsePrivateKey(Pem.certificate(ca), "x.pem"));
         assertTrue(e.getMessage().startsWith("x.pem holds no unencrypted PEM private key"), e.getMessage());
