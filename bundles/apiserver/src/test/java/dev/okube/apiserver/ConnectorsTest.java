@@ -324,5 +324,15 @@ class ConnectorsTest {
         public int max_threads() {
             return 16;
         }
+
+        @Override
+        public String[] authenticators() {
+            return new String[0];
+        }
+
+        @Override
+        public String[] authorizers() {
+            return new String[0];
+        }
     }
 }

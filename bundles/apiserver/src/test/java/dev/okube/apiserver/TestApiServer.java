@@ -17,7 +17,7 @@ public final class TestApiServer implements AutoCloseable {
     private TestApiServer(Path data) throws Exception {
         this.data = data;
         store = new EmbeddedKeyValueStore(ApiServerTest.storeConfig(data.resolve("storage")));
-        server = new ApiServer(ApiServerTest.config(data), store);
+        server = TestSecurity.apiServer(ApiServerTest.config(data), store);
         String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
         Matcher m = Pattern.compile("server: (https://\\S+)").matcher(kubeconfig);
         if (!m.find()) {
