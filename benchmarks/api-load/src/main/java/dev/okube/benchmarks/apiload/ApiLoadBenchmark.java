@@ -104,7 +104,7 @@ public final class ApiLoadBenchmark {
         }
         // Other work on a shared machine moves every figure; say how busy it was.
         progress("starting etcd; raw jetcd puts; " + Runtime.getRuntime().availableProcessors()
-                + " cores, load average " + loadAverage());
+                + " cores, load average " + OkubeInstance.loadAverage());
         // Each part that fails prints itself as unavailable; the others still run.
         EtcdProcess etcd = null;
         try {
@@ -116,7 +116,7 @@ public final class ApiLoadBenchmark {
         }
         Path work = Files.createTempDirectory("okube-apibench-");
         try {
-            Karaf karaf = new Karaf(dist, work.resolve("okube"));
+            OkubeInstance karaf = new OkubeInstance(dist, work.resolve("okube"));
             partOkube(karaf, "", null);
             if (etcd != null && etcd.isRunning()) {
                 partOkube(karaf, "etcd_", etcd.endpoint());
@@ -124,7 +124,7 @@ public final class ApiLoadBenchmark {
                 unavailable("etcd_workload", "etcd did not start");
             }
         } finally {
-            deleteTree(work);
+            OkubeInstance.deleteTree(work);
             if (etcd != null) {
                 etcd.close();
             }
@@ -143,7 +143,7 @@ public final class ApiLoadBenchmark {
 
     // ---------------------------------------------------------------- parts
 
-    private void partOkube(Karaf karaf, String prefix, String etcdEndpoint) throws Exception {
+    private void partOkube(OkubeInstance karaf, String prefix, String etcdEndpoint) throws Exception {
         String label = etcdEndpoint == null ? "embedded store" : "etcd backend";
         progress("starting okube on the " + label);
         try {
@@ -549,139 +549,6 @@ public final class ApiLoadBenchmark {
 
     // ---------------------------------------------------------------- okube distribution
 
-    /** A private copy of the distribution on free ports; started with bin/start, stopped by PID. */
-    private static final class Karaf {
-        private final Path dist;
-        private final Path home;
-        private int apiPort;
-        private long pid = -1;
-        private final Thread reaper = new Thread(this::kill, "karaf-reaper");
-
-        Karaf(Path dist, Path home) throws IOException {
-            this.dist = dist;
-            this.home = home;
-            copyTree(dist, home, Set.of("data", "lock", "karaf.pid", "instances"));
-            Runtime.getRuntime().addShutdownHook(reaper);
-        }
-
-        URI baseUri() {
-            return URI.create("https://127.0.0.1:" + apiPort);
-        }
-
-        /** TLS as the admin of the generated kubeconfig: trusts data/okube/pki/ca.crt, presents admin.crt. */
-        SSLContext adminTls() throws Exception {
-            return AdminTls.sslContext(home.resolve("data/okube/pki"));
-        }
-
-        /** Fresh data/, new free ports, and the etcd backend when an endpoint is given (else the embedded store). */
-        void prepare(String etcdEndpoint) throws IOException {
-            deleteTree(home.resolve("data"));
-            Files.deleteIfExists(home.resolve("karaf.pid"));
-            apiPort = freePort();
-            setProperty("etc/dev.okube.apiserver.cfg", "port", String.valueOf(apiPort));
-            setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort()));
-            Path features = home.resolve("etc/org.apache.karaf.features.cfg");
-            Files.copy(dist.resolve("etc/org.apache.karaf.features.cfg"), features, StandardCopyOption.REPLACE_EXISTING);
-            Files.deleteIfExists(home.resolve("etc/dev.okube.storage.etcd.cfg"));
-            if (etcdEndpoint != null) {
-                Files.writeString(home.resolve("etc/dev.okube.storage.etcd.cfg"), "endpoints = " + etcdEndpoint + "\n");
-                setProperty("etc/org.apache.karaf.features.cfg", "featuresBoot",
-                        "eventadmin,feature,shell,ssh,jaas,deployer,bundle,config,log,package,service,system,diagnostic,"
-                                + "kar,scr,okube-storage-etcd,okube-all-in-one");
-            }
-        }
-
-        void start() throws Exception {
-            Process p = new ProcessBuilder(home.resolve("bin/start").toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("bin/start exited with " + p.exitValue());
-            }
-            HttpRequest ready = HttpRequest.newBuilder(baseUri().resolve("/readyz")).timeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                readPid();
-                try {
-                    // The first boot writes the PKI before the API listens.
-                    HttpClient http = HttpClient.newBuilder().sslContext(adminTls())
-                            .connectTimeout(Duration.ofSeconds(1)).build();
-                    if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // Not listening yet, or the PKI not written yet.
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("/readyz did not answer 200 within " + READY_TIMEOUT.toSeconds() + " s");
-        }
-
-        /** bin/stop, then up to 30 s for the process to go, then SIGKILL to that PID. */
-        void stop() {
-            readPid();
-            if (pid < 0) {
-                return;
-            }
-            try {
-                new ProcessBuilder(home.resolve("bin/stop").toString()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-                ProcessHandle.of(pid).ifPresent(h -> {
-                    try {
-                        h.onExit().get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        h.destroyForcibly();
-                    }
-                });
-            } catch (Exception e) {
-                kill();
-            }
-            kill();
-            pid = -1;
-        }
-
-        private void readPid() {
-            Path file = home.resolve("karaf.pid");
-            try {
-                String s = pid < 0 && Files.exists(file) ? Files.readString(file).trim() : "";
-                if (!s.isEmpty()) {
-                    pid = Long.parseLong(s);
-                }
-            } catch (IOException | NumberFormatException e) {
-                // Not written completely yet; the next look finds it.
-            }
-        }
-
-        private void kill() {
-            if (pid >= 0) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
-
-        /** Replaces {@code key = ...} (with its backslash-continued lines) by {@code key = value}. */
-        private void setProperty(String file, String key, String value) throws IOException {
-            Path f = home.resolve(file);
-            List<String> out = new ArrayList<>();
-            boolean found = false;
-            boolean skipping = false;
-            for (String line : Files.readAllLines(f)) {
-                if (skipping) {
-                    skipping = line.endsWith("\\");
-                    continue;
-                }
-                if (line.matches("^\\s*" + Pattern.quote(key) + "\\s*=.*")) {
-                    out.add(key + " = " + value);
-                    found = true;
-                    skipping = line.endsWith("\\");
-                    continue;
-                }
-                out.add(line);
-            }
-            if (!found) {
-                out.add(key + " = " + value);
-            }
-            Files.write(f, out);
-        }
-    }
 
     // ---------------------------------------------------------------- helpers
 
@@ -733,13 +600,6 @@ public final class ApiLoadBenchmark {
         }
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     /** Where the run is, on stderr, so the figures on stdout stay one per line. */
     private static void progress(String what) {
@@ -760,37 +620,6 @@ public final class ApiLoadBenchmark {
         };
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void copyTree(Path from, Path to, Set<String> skipTopLevel) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path rel = from.relativize(p);
-                if (rel.getNameCount() > 0 && skipTopLevel.contains(rel.getName(0).toString())) {
-                    continue;
-                }
-                Path target = to.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
-    }
 }
