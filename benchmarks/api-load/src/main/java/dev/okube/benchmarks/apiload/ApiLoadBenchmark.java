@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Issue 4's apiserver benchmark, one run: raw jetcd puts on a fresh etcd (the ceiling the etcd
@@ -103,7 +104,7 @@ public final class ApiLoadBenchmark {
         }
         // Other work on a shared machine moves every figure; say how busy it was.
         progress("starting etcd; raw jetcd puts; " + Runtime.getRuntime().availableProcessors()
-                + " cores, load average " + loadAverage());
+                + " cores, load average " + OkubeInstance.loadAverage());
         // Each part that fails prints itself as unavailable; the others still run.
         EtcdProcess etcd = null;
         try {
@@ -115,7 +116,7 @@ public final class ApiLoadBenchmark {
         }
         Path work = Files.createTempDirectory("okube-apibench-");
         try {
-            Karaf karaf = new Karaf(dist, work.resolve("okube"));
+            OkubeInstance karaf = new OkubeInstance(dist, work.resolve("okube"));
             partOkube(karaf, "", null);
             if (etcd != null && etcd.isRunning()) {
                 partOkube(karaf, "etcd_", etcd.endpoint());
@@ -123,7 +124,7 @@ public final class ApiLoadBenchmark {
                 unavailable("etcd_workload", "etcd did not start");
             }
         } finally {
-            deleteTree(work);
+            OkubeInstance.deleteTree(work);
             if (etcd != null) {
                 etcd.close();
             }
@@ -142,7 +143,7 @@ public final class ApiLoadBenchmark {
 
     // ---------------------------------------------------------------- parts
 
-    private void partOkube(Karaf karaf, String prefix, String etcdEndpoint) throws Exception {
+    private void partOkube(OkubeInstance karaf, String prefix, String etcdEndpoint) throws Exception {
         String label = etcdEndpoint == null ? "embedded store" : "etcd backend";
         progress("starting okube on the " + label);
         try {
@@ -156,7 +157,7 @@ public final class ApiLoadBenchmark {
             return;
         }
         try {
-            workload(karaf.baseUri(), prefix, "okube, " + label, false);
+            workload(karaf.baseUri(), karaf.adminTls(), prefix, "okube, " + label, false);
         } finally {
             karaf.stop();
         }
@@ -168,7 +169,8 @@ public final class ApiLoadBenchmark {
         progress("starting the fabric8 mock server");
         server.init(InetAddress.getLoopbackAddress(), 0);
         try {
-            workload(URI.create("http://127.0.0.1:" + server.getPort()), "mockserver_", "peer: fabric8 KubernetesMockServer CRUD", true);
+            workload(URI.create("http://127.0.0.1:" + server.getPort()), null, "mockserver_",
+                    "peer: fabric8 KubernetesMockServer CRUD", true);
         } finally {
             // After a watch storm its vert.x loop can stay blocked and destroy() time out; it lives in
             // this JVM, which exits at the end, so wait a few seconds at most.
@@ -227,9 +229,10 @@ public final class ApiLoadBenchmark {
 
     // ---------------------------------------------------------------- the client workload
 
-    private void workload(URI base, String prefix, String who, boolean webSocketWatch) throws Exception {
+    /** The client workload against {@code base}; {@code tls} is the client's TLS context for https, else null. */
+    private void workload(URI base, SSLContext tls, String prefix, String who, boolean webSocketWatch) throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool(daemon("load"));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool)
+        HttpClient http = client(tls).version(HttpClient.Version.HTTP_1_1).executor(pool)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         try {
             for (String ns : List.of("bench", "bench-list")) {
@@ -265,7 +268,7 @@ public final class ApiLoadBenchmark {
                         200, LEVEL_CAP_NS);
                 report(prefix, "list", c, r, who + "; " + LIST_SIZE + " ConfigMaps per list");
             }
-            watchFanout(http, base, prefix, who, webSocketWatch);
+            watchFanout(http, tls, base, prefix, who, webSocketWatch);
         } catch (Exception e) {
             unavailable(prefix + "workload", who + ": " + e);
         } finally {
@@ -336,13 +339,14 @@ public final class ApiLoadBenchmark {
      * connection read asynchronously (no thread per watch), then creates {@link #WATCH_EVENTS} ConfigMaps
      * one per 100 ms and, per event and watcher, takes arrival minus the create's acknowledgement.
      */
-    private void watchFanout(HttpClient http, URI base, String prefix, String who, boolean webSocket) throws Exception {
+    private void watchFanout(HttpClient http, SSLContext tls, URI base, String prefix, String who, boolean webSocket)
+            throws Exception {
         String metric = prefix + "watch_fanout_p99_ms";
         HttpResponse<String> list = send(http, get(base, "/api/v1/namespaces/bench/configmaps?limit=1"));
         Matcher m = RV.matcher(list.body());
         String rv = m.find() ? m.group(1) : "";
         ExecutorService watchPool = Executors.newFixedThreadPool(4, daemon("watch"));
-        HttpClient watchHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(watchPool)
+        HttpClient watchHttp = client(tls).version(HttpClient.Version.HTTP_1_1).executor(watchPool)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         // arrival[event * WATCHERS + watcher], written by the client's threads, read here.
         AtomicLongArray arrival = new AtomicLongArray(WATCH_EVENTS * WATCHERS);
@@ -545,132 +549,6 @@ public final class ApiLoadBenchmark {
 
     // ---------------------------------------------------------------- okube distribution
 
-    /** A private copy of the distribution on free ports; started with bin/start, stopped by PID. */
-    private static final class Karaf {
-        private final Path dist;
-        private final Path home;
-        private int apiPort;
-        private long pid = -1;
-        private final Thread reaper = new Thread(this::kill, "karaf-reaper");
-
-        Karaf(Path dist, Path home) throws IOException {
-            this.dist = dist;
-            this.home = home;
-            copyTree(dist, home, Set.of("data", "lock", "karaf.pid", "instances"));
-            Runtime.getRuntime().addShutdownHook(reaper);
-        }
-
-        URI baseUri() {
-            return URI.create("http://127.0.0.1:" + apiPort);
-        }
-
-        /** Fresh data/, new free ports, and the etcd backend when an endpoint is given (else the embedded store). */
-        void prepare(String etcdEndpoint) throws IOException {
-            deleteTree(home.resolve("data"));
-            Files.deleteIfExists(home.resolve("karaf.pid"));
-            apiPort = freePort();
-            setProperty("etc/dev.okube.apiserver.cfg", "port", String.valueOf(apiPort));
-            setProperty("etc/org.apache.karaf.shell.cfg", "sshPort", String.valueOf(freePort()));
-            Path features = home.resolve("etc/org.apache.karaf.features.cfg");
-            Files.copy(dist.resolve("etc/org.apache.karaf.features.cfg"), features, StandardCopyOption.REPLACE_EXISTING);
-            Files.deleteIfExists(home.resolve("etc/dev.okube.storage.etcd.cfg"));
-            if (etcdEndpoint != null) {
-                Files.writeString(home.resolve("etc/dev.okube.storage.etcd.cfg"), "endpoints = " + etcdEndpoint + "\n");
-                setProperty("etc/org.apache.karaf.features.cfg", "featuresBoot",
-                        "eventadmin,feature,shell,ssh,jaas,deployer,bundle,config,log,package,service,system,diagnostic,"
-                                + "kar,scr,okube-storage-etcd,okube-all-in-one");
-            }
-        }
-
-        void start() throws Exception {
-            Process p = new ProcessBuilder(home.resolve("bin/start").toString()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (p.waitFor() != 0) {
-                throw new IllegalStateException("bin/start exited with " + p.exitValue());
-            }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            HttpRequest ready = HttpRequest.newBuilder(baseUri().resolve("/readyz")).timeout(Duration.ofSeconds(2)).build();
-            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-            while (System.nanoTime() < deadline) {
-                readPid();
-                try {
-                    if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException e) {
-                    // Not listening yet.
-                }
-                Thread.sleep(100);
-            }
-            throw new IllegalStateException("/readyz did not answer 200 within " + READY_TIMEOUT.toSeconds() + " s");
-        }
-
-        /** bin/stop, then up to 30 s for the process to go, then SIGKILL to that PID. */
-        void stop() {
-            readPid();
-            if (pid < 0) {
-                return;
-            }
-            try {
-                new ProcessBuilder(home.resolve("bin/stop").toString()).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(30, TimeUnit.SECONDS);
-                ProcessHandle.of(pid).ifPresent(h -> {
-                    try {
-                        h.onExit().get(30, TimeUnit.SECONDS);
-                    } catch (Exception e) {
-                        h.destroyForcibly();
-                    }
-                });
-            } catch (Exception e) {
-                kill();
-            }
-            kill();
-            pid = -1;
-        }
-
-        private void readPid() {
-            Path file = home.resolve("karaf.pid");
-            try {
-                String s = pid < 0 && Files.exists(file) ? Files.readString(file).trim() : "";
-                if (!s.isEmpty()) {
-                    pid = Long.parseLong(s);
-                }
-            } catch (IOException | NumberFormatException e) {
-                // Not written completely yet; the next look finds it.
-            }
-        }
-
-        private void kill() {
-            if (pid >= 0) {
-                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
-
-        /** Replaces {@code key = ...} (with its backslash-continued lines) by {@code key = value}. */
-        private void setProperty(String file, String key, String value) throws IOException {
-            Path f = home.resolve(file);
-            List<String> out = new ArrayList<>();
-            boolean found = false;
-            boolean skipping = false;
-            for (String line : Files.readAllLines(f)) {
-                if (skipping) {
-                    skipping = line.endsWith("\\");
-                    continue;
-                }
-                if (line.matches("^\\s*" + Pattern.quote(key) + "\\s*=.*")) {
-                    out.add(key + " = " + value);
-                    found = true;
-                    skipping = line.endsWith("\\");
-                    continue;
-                }
-                out.add(line);
-            }
-            if (!found) {
-                out.add(key + " = " + value);
-            }
-            Files.write(f, out);
-        }
-    }
 
     // ---------------------------------------------------------------- helpers
 
@@ -689,6 +567,11 @@ public final class ApiLoadBenchmark {
         // Plain JSON, not the Table kubectl asks for.
         return HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json")
                 .GET().build();
+    }
+
+    private static HttpClient.Builder client(SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder();
+        return tls == null ? b : b.sslContext(tls);
     }
 
     private static HttpResponse<String> send(HttpClient http, HttpRequest req) throws Exception {
@@ -717,13 +600,6 @@ public final class ApiLoadBenchmark {
         }
     }
 
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     /** Where the run is, on stderr, so the figures on stdout stay one per line. */
     private static void progress(String what) {
@@ -744,37 +620,6 @@ public final class ApiLoadBenchmark {
         };
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
-    private static void copyTree(Path from, Path to, Set<String> skipTopLevel) throws IOException {
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) files::iterator) {
-                Path rel = from.relativize(p);
-                if (rel.getNameCount() > 0 && skipTopLevel.contains(rel.getName(0).toString())) {
-                    continue;
-                }
-                Path target = to.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
 
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(root)) {
-            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + root, e);
-        }
-    }
 }
