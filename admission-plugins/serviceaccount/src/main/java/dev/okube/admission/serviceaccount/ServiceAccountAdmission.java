@@ -120,11 +120,13 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
             return validate(request); // never change a mirror pod: the kubelet would delete it
         }
         ObjectNode spec = pod.withObjectProperty("spec");
-        String account = spec.path("serviceAccountName").asString("");
+        String account = accountName(spec);
         if (account.isEmpty()) {
             account = DEFAULT_SERVICE_ACCOUNT;
-            spec.put("serviceAccountName", account);
         }
+        spec.put("serviceAccountName", account);
+        // Upstream writes the alias back from serviceAccountName in every v1 answer.
+        spec.put("serviceAccount", account);
         Optional<ObjectNode> serviceAccount = serviceAccount(request.namespace(), account);
         if (serviceAccount.isEmpty()) {
             return lookupFailure(request, account);
@@ -238,7 +240,7 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
             return AdmissionResponse.allow();
         }
         JsonNode spec = pod.path("spec");
-        String account = spec.path("serviceAccountName").asString("");
+        String account = accountName(spec);
         if (isMirror(pod)) {
             return mirror(request, pod, account);
         }
@@ -278,7 +280,7 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
 
     private AdmissionResponse ephemeralContainers(AdmissionRequest request, ObjectNode pod) {
         JsonNode spec = pod.path("spec");
-        String account = spec.path("serviceAccountName").asString("");
+        String account = accountName(spec);
         if (account.isEmpty()) {
             return forbidden(request, "no service account specified for pod " + request.namespace() + "/"
                     + pod.path("metadata").path("name").asString(""));
@@ -386,6 +388,12 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
     private static boolean ignored(AdmissionRequest request) {
         return !request.group().isEmpty() || !"pods".equals(request.resource()) || request.object() == null
                 || !(request.subresource().isEmpty() || "ephemeralcontainers".equals(request.subresource()));
+    }
+
+    /** spec.serviceAccountName, or v1's deprecated alias when it is empty (as upstream's conversion reads it). */
+    private static String accountName(JsonNode spec) {
+        String name = spec.path("serviceAccountName").asString("");
+        return name.isEmpty() ? spec.path("serviceAccount").asString("") : name;
     }
 
     private static boolean isMirror(ObjectNode pod) {

@@ -122,6 +122,18 @@ class ServiceAccountAdmissionTest {
     }
 
     @Test
+    void theDeprecatedAliasIsReadAndWrittenLikeUpstreamsConversion() {
+        serviceAccount("builder", "");
+        serviceAccount("default", "");
+        ObjectNode aliased = pod("{'serviceAccount':'builder','containers':[{'name':'app','image':'nginx'}]}");
+        assertTrue(admitAndValidate(create("pods", "Pod", aliased)).allowed());
+        assertEquals("builder", aliased.path("spec").path("serviceAccountName").asString());
+        ObjectNode plain = pod(ONE_CONTAINER);
+        assertTrue(admitAndValidate(create("pods", "Pod", plain)).allowed());
+        assertEquals("default", plain.path("spec").path("serviceAccount").asString());
+    }
+
+    @Test
     void aNamedServiceAccountIsKept() {
         serviceAccount("builder", "");
         ObjectNode pod = pod("{'serviceAccountName':'builder','containers':[{'name':'app','image':'nginx'}]}");
