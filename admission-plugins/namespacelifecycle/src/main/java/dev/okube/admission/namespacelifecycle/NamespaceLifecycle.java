@@ -150,9 +150,10 @@ public final class NamespaceLifecycle implements MutatingAdmission {
             pause();
             current = resources.get(NAMESPACES, "", name);
         }
-        if (current.isEmpty() || !stale(current.get(), delete)) {
-            deleted.remove(name, delete); // the cache has caught up: trust it from now on
-        }
+        // Caught up, or still the version from before the delete after the whole wait (the delete was
+        // refused or failed after this plugin saw it): either way the cache is trusted from now on, so
+        // a delete that never happened costs one bounded wait, not one per request.
+        deleted.remove(name, delete);
         return current;
     }
 

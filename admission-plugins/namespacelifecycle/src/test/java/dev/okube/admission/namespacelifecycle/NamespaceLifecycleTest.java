@@ -195,10 +195,18 @@ class NamespaceLifecycleTest {
     }
 
     @Test
-    void aDeleteThatNeverHappenedOnlyCostsTheBoundedWait() {
+    void aDeleteThatNeverHappenedCostsOneBoundedWaitOnly() {
+        NamespaceLifecycle patient = new NamespaceLifecycle(cluster, Set.of(), 300, 30);
         ObjectNode ns = namespace("kept", "Active");
-        assertTrue(plugin.admit(delete("", "namespaces", "Namespace", "", "kept", ns)).allowed());
-        assertTrue(plugin.admit(create("pods", "Pod", pod("kept", "p"))).allowed());
+        assertTrue(patient.admit(delete("", "namespaces", "Namespace", "", "kept", ns)).allowed());
+        long start = System.nanoTime();
+        assertTrue(patient.admit(create("pods", "Pod", pod("kept", "p"))).allowed());
+        long first = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(first >= 290, "the first create waited " + first + " ms");
+        start = System.nanoTime();
+        assertTrue(patient.admit(create("pods", "Pod", pod("kept", "q"))).allowed());
+        long second = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(second < 100, "the second create waited " + second + " ms");
     }
 
     @Test
