@@ -70,7 +70,7 @@ public final class NamespaceLifecycle implements MutatingAdmission {
 
     @Activate
     public NamespaceLifecycle(@Reference ClusterResources resources, Config config) {
-        this(resources, Set.of(config.immortalNamespaces()), config.cacheWaitMillis(),
+        this(resources, Set.copyOf(list(config.immortalNamespaces())), config.cacheWaitMillis(),
                 config.deletedNamespaceTtlSeconds());
     }
 
@@ -80,6 +80,19 @@ public final class NamespaceLifecycle implements MutatingAdmission {
         this.immortal = Set.copyOf(immortalNamespaces);
         this.cacheWaitNanos = Math.max(0, cacheWaitMillis) * 1_000_000L;
         this.deletedTtlNanos = Math.max(0, deletedTtlSeconds) * 1_000_000_000L;
+    }
+
+    /** A list setting: from a .cfg file it arrives as one comma-separated string, typed it is an array. */
+    static java.util.List<String> list(String[] values) {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        for (String value : values == null ? new String[0] : values) {
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    list.add(item.trim());
+                }
+            }
+        }
+        return list;
     }
 
     @Override

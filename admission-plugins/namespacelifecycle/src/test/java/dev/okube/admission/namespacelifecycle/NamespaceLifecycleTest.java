@@ -253,6 +253,12 @@ class NamespaceLifecycleTest {
     }
 
     @Test
+    void listSettingsFromCfgFilesAreSplit() {
+        assertEquals(java.util.List.of("a", "b", "c"), NamespaceLifecycle.list(new String[] {"a, b", "c", " "}));
+        assertEquals(java.util.List.of(), NamespaceLifecycle.list(null));
+    }
+
+    @Test
     void nameIsUpstreams() {
         assertEquals("NamespaceLifecycle", plugin.name());
     }

@@ -47,7 +47,7 @@ public final class ServiceAccountsController {
 
     @Activate
     public ServiceAccountsController(@Reference ClusterResources resources, Config config) {
-        this(resources, List.of(config.serviceAccounts()));
+        this(resources, list(config.serviceAccounts()));
     }
 
     ServiceAccountsController(ClusterResources resources, List<String> names) {
@@ -56,6 +56,19 @@ public final class ServiceAccountsController {
         this.queue = new WorkQueue("serviceaccounts-controller", this::sync);
         this.namespaceWatch = resources.watch(NAMESPACES, this::namespaceChanged);
         this.serviceAccountWatch = resources.watch(ServiceAccountAdmission.SERVICE_ACCOUNTS, this::accountChanged);
+    }
+
+    /** A list setting: from a .cfg file it arrives as one comma-separated string, typed it is an array. */
+    static List<String> list(String[] values) {
+        List<String> list = new java.util.ArrayList<>();
+        for (String value : values == null ? new String[0] : values) {
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    list.add(item.trim());
+                }
+            }
+        }
+        return list;
     }
 
     private void namespaceChanged(ResourceEvent event) {

@@ -141,4 +141,9 @@ class ServiceAccountsControllerTest {
         Await.until("created after retries", () -> hasAccount("team", "default"));
         assertEquals(3, attempts.get());
     }
+
+    @Test
+    void listSettingsFromCfgFilesAreSplit() {
+        assertEquals(List.of("default", "deployer"), ServiceAccountsController.list(new String[] {"default,deployer"}));
+    }
 }
