@@ -161,6 +161,8 @@ class CorePluginsIT {
                 "{.spec.containers[0].resources.limits.cpu} {.spec.containers[0].resources.requests.cpu}"));
         assertEquals("LimitRanger plugin set: cpu request for container main; cpu limit for container main",
                 jsonpath("pod", "small", "limited", "{.metadata.annotations.kubernetes\\.io/limit-ranger}"));
+        // The defaults count for the pod's QoS class, computed after admission as upstream.
+        assertEquals("Burstable", jsonpath("pod", "small", "limited", "{.status.qosClass}"));
         OkubeCluster.Result big = cluster.kubectlWithInput("apiVersion: v1\nkind: Pod\nmetadata:\n  name: big\nspec:\n"
                 + "  containers:\n  - name: main\n    image: busybox\n    resources:\n      limits:\n        cpu: \"2\"\n",
                 "create", "-n", "limited", "-f", "-");
