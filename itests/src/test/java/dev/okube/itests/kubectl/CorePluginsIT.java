@@ -212,4 +212,53 @@ class CorePluginsIT {
                 "create", "-n", "team", "-f", "-").ok();
         assertEquals("okube", jsonpath("ingress", "site", "team", "{.spec.ingressClassName}"));
     }
+
+    private static String ingress(String name) {
+        return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name + "\nspec:\n"
+                + "  defaultBackend:\n    service:\n      name: web\n      port:\n        number: 80\n";
+    }
+
+    /** Waits until kube:admission shows the plugin in the chain, or no longer does. */
+    private void awaitInChain(String plugin, boolean present) throws Exception {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        String chain;
+        do {
+            chain = cluster.shell("kube:admission").ok().out();
+            if (chain.contains("| " + plugin + " ") == present) {
+                return;
+            }
+            Thread.sleep(200);
+        } while (System.nanoTime() < deadline);
+        throw new AssertionError(plugin + (present ? " never joined" : " never left") + " the chain:\n" + chain);
+    }
+
+    @Test
+    @Order(41)
+    void aPluginStoppedAndStartedAtRuntimeTakesEffectEachTime() throws Exception {
+        // okube-all-in-one requires the feature, so the bundle itself is stopped and started.
+        cluster.shell("bundle:stop dev.okube.defaultingressclass").ok();
+        awaitInChain("DefaultIngressClass", false);
+        cluster.kubectlWithInput(ingress("plain"), "create", "-n", "team", "-f", "-").ok();
+        assertEquals("", jsonpath("ingress", "plain", "team", "{.spec.ingressClassName}"));
+
+        cluster.shell("bundle:start dev.okube.defaultingressclass").ok();
+        awaitInChain("DefaultIngressClass", true);
+        cluster.kubectlWithInput(ingress("classy"), "create", "-n", "team", "-f", "-").ok();
+        assertEquals("okube", jsonpath("ingress", "classy", "team", "{.spec.ingressClassName}"));
+    }
+
+    @Test
+    @Order(50)
+    void theChainRunsThePluginsInUpstreamsOrder() throws Exception {
+        String chain = cluster.shell("kube:admission").ok().out();
+        int previous = -1;
+        for (String plugin : new String[] {"NamespaceLifecycle", "LimitRanger", "ServiceAccount", "DefaultStorageClass",
+                "StorageObjectInUseProtection", "DefaultIngressClass"}) {
+            int at = chain.indexOf("| mutating   | " + plugin + " ");
+            assertTrue(at > previous, plugin + " out of order in\n" + chain);
+            previous = at;
+        }
+        assertTrue(chain.indexOf("| validating | LimitRanger ") < chain.indexOf("| validating | ServiceAccount "),
+                chain);
+    }
 }
