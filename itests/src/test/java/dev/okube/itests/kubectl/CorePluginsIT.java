@@ -107,12 +107,13 @@ class CorePluginsIT {
     void aNewNamespaceGetsTheDefaultServiceAccountAndTheRootCa() throws Exception {
         cluster.kubectl("create", "namespace", "team").ok();
         eventually(r -> r.exitCode() == 0, "get", "serviceaccount", "default", "-n", "team");
-        String ca = eventually(r -> r.exitCode() == 0 && r.out().contains("BEGIN CERTIFICATE"),
-                "get", "configmap", "kube-root-ca.crt", "-n", "team", "-o", "jsonpath={.data.ca\\.crt}");
-        assertTrue(ca.contains("END CERTIFICATE"), ca);
         // Deleted, it comes back.
         cluster.kubectl("delete", "serviceaccount", "default", "-n", "team").ok();
         eventually(r -> r.exitCode() == 0, "get", "serviceaccount", "default", "-n", "team");
+        // The cluster CA (data/okube/pki/ca.crt, written by the apiserver's TLS setup) in every namespace.
+        String ca = eventually(r -> r.exitCode() == 0 && r.out().contains("BEGIN CERTIFICATE"),
+                "get", "configmap", "kube-root-ca.crt", "-n", "team", "-o", "jsonpath={.data.ca\\.crt}");
+        assertTrue(ca.contains("END CERTIFICATE"), ca);
     }
 
     @Test
