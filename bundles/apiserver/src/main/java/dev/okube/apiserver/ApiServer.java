@@ -58,6 +58,11 @@ import org.slf4j.LoggerFactory;
  */
 @Component(immediate = true, configurationPid = ApiServer.PID)
 @Designate(ocd = ApiServer.Config.class)
+// ClusterResources is registered by hand (below), so bnd cannot announce it: say so, or the feature
+// resolver refuses every bundle whose DS component requires it (osgi.service requirements).
+@org.osgi.annotation.bundle.Capability(namespace = "osgi.service",
+        attribute = "objectClass:List<String>=\"dev.okube.api.resources.ClusterResources\"",
+        uses = ClusterResources.class)
 public final class ApiServer {
     static final String PID = "dev.okube.apiserver";
     private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
