@@ -7,14 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -57,8 +54,10 @@ public class DistributionIT {
     @Test
     public void apiserverAnswersReadyzAndVersionAtTheKubeconfigAddress() throws Exception {
         Path kubeconfig = Paths.get(System.getProperty("karaf.data"), "okube", "admin.kubeconfig");
-        String server = waitForServer(kubeconfig);
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        KubeconfigTls tls = KubeconfigTls.await(kubeconfig, Duration.ofSeconds(60));
+        String server = tls.server();
+        assertTrue(server, server.startsWith("https://"));
+        HttpClient http = tls.adminHttp();
 
         HttpResponse<String> ready = awaitReady(http, server);
         assertEquals(ready.body(), 200, ready.statusCode());
@@ -68,19 +67,6 @@ public class DistributionIT {
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, version.statusCode());
         assertTrue(version.body(), version.body().contains("\"major\":\"1\",\"minor\":\"32\""));
-    }
-
-    private static String waitForServer(Path kubeconfig) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!Files.exists(kubeconfig)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(kubeconfig + " was not written");
-            }
-            Thread.sleep(100);
-        }
-        Matcher m = Pattern.compile("server: (\\S+)").matcher(Files.readString(kubeconfig));
-        assertTrue("no server in " + kubeconfig, m.find());
-        return m.group(1);
     }
 
     /** /readyz can answer 500 while contributed checks are still starting; wait for it to settle. */

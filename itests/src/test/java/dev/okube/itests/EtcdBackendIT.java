@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -61,8 +60,10 @@ public class EtcdBackendIT {
         for (Bundle b : context.getBundles()) {
             assertTrue(b.getSymbolicName() + " must not be installed", !b.getSymbolicName().equals("dev.okube.embedded"));
         }
-        String server = server();
-        HttpClient http = HttpClient.newHttpClient();
+        KubeconfigTls tls = KubeconfigTls.await(
+                Paths.get(System.getProperty("karaf.data"), "okube", "admin.kubeconfig"), java.time.Duration.ofSeconds(60));
+        String server = tls.server();
+        HttpClient http = tls.adminHttp();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         HttpResponse<String> created;
         do {
@@ -84,16 +85,5 @@ public class EtcdBackendIT {
         assertTrue(rv.find());
         assertEquals("resourceVersion is etcd's mod revision", kv.modRevision(), Long.parseLong(rv.group(1)));
         assertNull(store.get("/registry/core/configmaps/default/nosuch").get(10, TimeUnit.SECONDS));
-    }
-
-    private static String server() throws Exception {
-        java.nio.file.Path kubeconfig = Paths.get(System.getProperty("karaf.data"), "okube", "admin.kubeconfig");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!Files.exists(kubeconfig) && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        Matcher m = Pattern.compile("server: (\\S+)").matcher(Files.readString(kubeconfig));
-        assertTrue(m.find());
-        return m.group(1);
     }
 }

@@ -35,7 +35,6 @@ import java.nio.file.Paths;
 import org.eclipse.jetty.http.pathmap.ServletPathSpec;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.server.handler.PathMappingsHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -72,8 +71,22 @@ public final class ApiServer {
         @AttributeDefinition(description = "Address to listen on; 0.0.0.0 for every interface")
         String bind_address() default "127.0.0.1";
 
-        @AttributeDefinition(description = "Port of the Kubernetes API")
+        @AttributeDefinition(description = "HTTPS port of the Kubernetes API")
         int port() default 6443;
+
+        @AttributeDefinition(description = "Plain-HTTP port on the bind address, without TLS; -1 serves none")
+        int insecure_port() default -1;
+
+        @AttributeDefinition(description = "PEM serving certificate chain to use instead of the generated "
+                + "pki/apiserver.crt; empty generates one. Needs tls.key.file")
+        String tls_cert_file() default "";
+
+        @AttributeDefinition(description = "PEM private key of tls.cert.file")
+        String tls_key_file() default "";
+
+        @AttributeDefinition(description = "PEM file of further CAs whose client certificates are accepted, "
+                + "besides the cluster CA pki/ca.crt")
+        String client_ca_file() default "";
 
         @AttributeDefinition(description = "Host written into the admin kubeconfig; empty means the bind "
                 + "address, or 127.0.0.1 when binding every interface")
@@ -130,10 +143,7 @@ public final class ApiServer {
         QueuedThreadPool threads = new QueuedThreadPool(config.max_threads(), 4);
         threads.setName("okube-apiserver");
         server = new Server(threads);
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost(config.bind_address());
-        connector.setPort(config.port());
-        server.addConnector(connector);
+        Connectors connectors = Connectors.create(server, config, dataDir(config));
 
         OpenApi openApi = OpenApi.load();
         PathMappingsHandler routes = new PathMappingsHandler();
@@ -164,11 +174,10 @@ public final class ApiServer {
                     new LocalClusterResources(resources, registry), null);
         }
 
-        int port = connector.getLocalPort();
-        String url = "http://" + advertisedHost(config) + ":" + port;
+        String url = "https://" + advertisedHost(config) + ":" + connectors.securePort();
         Path kubeconfig = dataDir(config).resolve("admin.kubeconfig");
         try {
-            Kubeconfig.writeAdmin(kubeconfig, url);
+            Kubeconfig.writeAdmin(kubeconfig, url, connectors.pki());
         } catch (IOException e) {
             server.stop();
             throw new UncheckedIOException("cannot write " + kubeconfig, e);

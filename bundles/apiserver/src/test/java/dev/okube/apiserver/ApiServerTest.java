@@ -25,16 +25,17 @@ class ApiServerTest {
     private EmbeddedKeyValueStore store;
     private ApiServer server;
     private String base;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @BeforeEach
     void start() throws Exception {
         store = new EmbeddedKeyValueStore(storeConfig(data.resolve("storage")));
         server = TestSecurity.apiServer(config(data), store);
         String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
-        Matcher m = Pattern.compile("server: (http://\\S+)").matcher(kubeconfig);
+        Matcher m = Pattern.compile("server: (https://\\S+)").matcher(kubeconfig);
         assertTrue(m.find(), kubeconfig);
         base = m.group(1);
+        http = TestTls.admin(data);
     }
 
     @AfterEach
@@ -98,6 +99,26 @@ class ApiServerTest {
             @Override
             public int port() {
                 return 0;
+            }
+
+            @Override
+            public int insecure_port() {
+                return -1;
+            }
+
+            @Override
+            public String tls_cert_file() {
+                return "";
+            }
+
+            @Override
+            public String tls_key_file() {
+                return "";
+            }
+
+            @Override
+            public String client_ca_file() {
+                return "";
             }
 
             @Override

@@ -27,15 +27,16 @@ class StrategicMergePatchHttpTest {
     private EmbeddedKeyValueStore store;
     private ApiServer server;
     private String base;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @BeforeEach
     void start() throws Exception {
         store = new EmbeddedKeyValueStore(ApiServerTest.storeConfig(data.resolve("storage")));
         server = TestSecurity.apiServer(ApiServerTest.config(data), store);
-        Matcher m = Pattern.compile("server: (http://\\S+)").matcher(Files.readString(data.resolve("admin.kubeconfig")));
+        Matcher m = Pattern.compile("server: (https://\\S+)").matcher(Files.readString(data.resolve("admin.kubeconfig")));
         assertTrue(m.find());
         base = m.group(1);
+        http = TestTls.admin(data);
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.okube.itests.kubectl;
 
+import dev.okube.itests.KubeconfigTls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -77,26 +78,66 @@ final class OkubeCluster implements AutoCloseable {
         startKaraf();
     }
 
+    /** The API's HTTPS URL. */
     String url() {
-        return "http://127.0.0.1:" + apiPort;
+        return "https://127.0.0.1:" + apiPort;
     }
 
     Path kubeconfig() {
         return kubeconfig;
     }
 
+    /** An HTTPS client that trusts the cluster CA and presents the admin certificate (O=system:masters). */
+    HttpClient adminHttp() {
+        return tls().adminHttp();
+    }
+
+    /** An HTTPS client that trusts the cluster CA and presents no client certificate: an anonymous user. */
+    HttpClient anonymousHttp() {
+        return tls().anonymousHttp();
+    }
+
+    /** The cluster CA (PEM), for {@code curl --cacert}. */
+    Path caFile() {
+        return home.resolve("data/okube/pki/ca.crt");
+    }
+
+    /** The admin client certificate and key (PEM), for {@code curl --cert ... --key ...}. */
+    Path adminCertFile() {
+        return home.resolve("data/okube/pki/admin.crt");
+    }
+
+    Path adminKeyFile() {
+        return home.resolve("data/okube/pki/admin.key");
+    }
+
+    private KubeconfigTls tls() {
+        try {
+            return KubeconfigTls.read(kubeconfig);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Waits for /readyz to answer 200 over TLS as the admin (anonymous requests may be denied). The kubeconfig
+     * is written once the API listens; on a restart the previous one is valid too (the CA and admin certificate
+     * are kept in data/).
+     */
     private void awaitReady() throws Exception {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/readyz")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200 && Files.exists(kubeconfig)) {
-                    return;
+            if (Files.exists(kubeconfig)) {
+                try {
+                    HttpClient http = KubeconfigTls.read(kubeconfig).adminHttp();
+                    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url() + "/readyz"))
+                            .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+                    if (r.statusCode() == 200) {
+                        return;
+                    }
+                } catch (IOException | IllegalStateException notYet) {
+                    // not listening yet, or the kubeconfig is being replaced
                 }
-            } catch (IOException notYet) {
-                // not listening yet
             }
             Thread.sleep(200);
         }

@@ -45,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 
 /**
  * Issue 4's apiserver benchmark, one run: raw jetcd puts on a fresh etcd (the ceiling the etcd
@@ -156,7 +157,7 @@ public final class ApiLoadBenchmark {
             return;
         }
         try {
-            workload(karaf.baseUri(), prefix, "okube, " + label, false);
+            workload(karaf.baseUri(), karaf.adminTls(), prefix, "okube, " + label, false);
         } finally {
             karaf.stop();
         }
@@ -168,7 +169,8 @@ public final class ApiLoadBenchmark {
         progress("starting the fabric8 mock server");
         server.init(InetAddress.getLoopbackAddress(), 0);
         try {
-            workload(URI.create("http://127.0.0.1:" + server.getPort()), "mockserver_", "peer: fabric8 KubernetesMockServer CRUD", true);
+            workload(URI.create("http://127.0.0.1:" + server.getPort()), null, "mockserver_",
+                    "peer: fabric8 KubernetesMockServer CRUD", true);
         } finally {
             // After a watch storm its vert.x loop can stay blocked and destroy() time out; it lives in
             // this JVM, which exits at the end, so wait a few seconds at most.
@@ -227,9 +229,10 @@ public final class ApiLoadBenchmark {
 
     // ---------------------------------------------------------------- the client workload
 
-    private void workload(URI base, String prefix, String who, boolean webSocketWatch) throws Exception {
+    /** The client workload against {@code base}; {@code tls} is the client's TLS context for https, else null. */
+    private void workload(URI base, SSLContext tls, String prefix, String who, boolean webSocketWatch) throws Exception {
         ExecutorService pool = Executors.newCachedThreadPool(daemon("load"));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(pool)
+        HttpClient http = client(tls).version(HttpClient.Version.HTTP_1_1).executor(pool)
                 .connectTimeout(Duration.ofSeconds(5)).build();
         try {
             for (String ns : List.of("bench", "bench-list")) {
@@ -265,7 +268,7 @@ public final class ApiLoadBenchmark {
                         200, LEVEL_CAP_NS);
                 report(prefix, "list", c, r, who + "; " + LIST_SIZE + " ConfigMaps per list");
             }
-            watchFanout(http, base, prefix, who, webSocketWatch);
+            watchFanout(http, tls, base, prefix, who, webSocketWatch);
         } catch (Exception e) {
             unavailable(prefix + "workload", who + ": " + e);
         } finally {
@@ -336,13 +339,14 @@ public final class ApiLoadBenchmark {
      * connection read asynchronously (no thread per watch), then creates {@link #WATCH_EVENTS} ConfigMaps
      * one per 100 ms and, per event and watcher, takes arrival minus the create's acknowledgement.
      */
-    private void watchFanout(HttpClient http, URI base, String prefix, String who, boolean webSocket) throws Exception {
+    private void watchFanout(HttpClient http, SSLContext tls, URI base, String prefix, String who, boolean webSocket)
+            throws Exception {
         String metric = prefix + "watch_fanout_p99_ms";
         HttpResponse<String> list = send(http, get(base, "/api/v1/namespaces/bench/configmaps?limit=1"));
         Matcher m = RV.matcher(list.body());
         String rv = m.find() ? m.group(1) : "";
         ExecutorService watchPool = Executors.newFixedThreadPool(4, daemon("watch"));
-        HttpClient watchHttp = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(watchPool)
+        HttpClient watchHttp = client(tls).version(HttpClient.Version.HTTP_1_1).executor(watchPool)
                 .connectTimeout(Duration.ofSeconds(10)).build();
         // arrival[event * WATCHERS + watcher], written by the client's threads, read here.
         AtomicLongArray arrival = new AtomicLongArray(WATCH_EVENTS * WATCHERS);
@@ -561,7 +565,12 @@ public final class ApiLoadBenchmark {
         }
 
         URI baseUri() {
-            return URI.create("http://127.0.0.1:" + apiPort);
+            return URI.create("https://127.0.0.1:" + apiPort);
+        }
+
+        /** TLS as the admin of the generated kubeconfig: trusts data/okube/pki/ca.crt, presents admin.crt. */
+        SSLContext adminTls() throws Exception {
+            return AdminTls.sslContext(home.resolve("data/okube/pki"));
         }
 
         /** Fresh data/, new free ports, and the etcd backend when an endpoint is given (else the embedded store). */
@@ -588,17 +597,19 @@ public final class ApiLoadBenchmark {
             if (p.waitFor() != 0) {
                 throw new IllegalStateException("bin/start exited with " + p.exitValue());
             }
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
             HttpRequest ready = HttpRequest.newBuilder(baseUri().resolve("/readyz")).timeout(Duration.ofSeconds(2)).build();
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 readPid();
                 try {
+                    // The first boot writes the PKI before the API listens.
+                    HttpClient http = HttpClient.newBuilder().sslContext(adminTls())
+                            .connectTimeout(Duration.ofSeconds(1)).build();
                     if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                         return;
                     }
                 } catch (IOException e) {
-                    // Not listening yet.
+                    // Not listening yet, or the PKI not written yet.
                 }
                 Thread.sleep(100);
             }
@@ -689,6 +700,11 @@ public final class ApiLoadBenchmark {
         // Plain JSON, not the Table kubectl asks for.
         return HttpRequest.newBuilder(base.resolve(path)).timeout(REQUEST_TIMEOUT).header("Accept", "application/json")
                 .GET().build();
+    }
+
+    private static HttpClient.Builder client(SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder();
+        return tls == null ? b : b.sslContext(tls);
     }
 
     private static HttpResponse<String> send(HttpClient http, HttpRequest req) throws Exception {

@@ -27,11 +27,12 @@ class ServerSideApplyHttpTest {
     @TempDir
     Path data;
     private TestApiServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @BeforeEach
     void start() throws Exception {
         server = TestApiServer.start(data);
+        http = server.http();
     }
 
     @AfterEach

@@ -47,11 +47,12 @@ class CustomResourcesTest {
     @TempDir
     Path data;
     private TestApiServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @BeforeEach
     void start() throws Exception {
         server = TestApiServer.start(data);
+        http = server.http();
     }
 
     @AfterEach
@@ -207,6 +208,7 @@ class CustomResourcesTest {
 
         server.close();
         server = TestApiServer.start(data);
+        http = server.http();
         deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (send("GET", base + "/held", null, null).statusCode() != 200) {
             assertTrue(System.nanoTime() < deadline, "terminating objects not served after restart");
@@ -236,6 +238,7 @@ class CustomResourcesTest {
         ok(send("POST", "/apis/example.com/v1/namespaces/default/widgets", widget("kept", "{\"color\":\"red\"}"), null));
         server.close();
         server = TestApiServer.start(data);
+        http = server.http();
         long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         while (send("GET", "/apis/example.com/v1", null, null).statusCode() != 200) {
             assertTrue(System.nanoTime() < deadline, "not served after restart");

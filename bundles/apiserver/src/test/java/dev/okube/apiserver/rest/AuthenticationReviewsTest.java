@@ -19,11 +19,12 @@ class AuthenticationReviewsTest {
     @TempDir
     Path data;
     private TestApiServer server;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
 
     @BeforeEach
     void start() throws Exception {
         server = TestApiServer.start(data);
+        http = server.http();
     }
 
     @AfterEach
