@@ -203,12 +203,14 @@ public final class GenericRegistry implements AutoCloseable {
         } else {
             meta.remove("generation");
         }
-        def.strategy().prepareForCreate(object);
         name = StoredObjects.name(object);
         recordManagedFields(def, "", null, object, options, now);
 
         AdmissionRequest request = admissionRequest(def, Operation.CREATE, "", namespace, name, object, null, options);
         admission.mutate(request, options.warnings());
+        // After mutating admission, as upstream's BeforeCreate: what the plugins set (LimitRanger's
+        // resources, say) counts for the derived fields (a pod's qosClass) and is defaulted too.
+        def.strategy().prepareForCreate(object);
         List<ResourceStrategy.FieldProblem> problems = def.strategy().validateCreate(object);
         if (!problems.isEmpty()) {
             throw ApiException.invalid(def, StoredObjects.name(object), problems);
