@@ -1,5 +1,6 @@
 package dev.okube.admission.storageobjectinuseprotection;
 
+import dev.okube.api.controller.WorkQueue;
 import dev.okube.api.resources.ClusterResources;
 import dev.okube.api.resources.ResourceEvent;
 import dev.okube.api.resources.ResourceException;

@@ -1,4 +1,4 @@
-package dev.okube.admission.serviceaccount;
+package dev.okube.api.controller;
 
 import java.util.Map;
 import java.util.Objects;
@@ -14,12 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A controller's work queue, like client-go's rate-limited queue with one worker: keys are
+ * The one rate-limited work queue okube's in-process controllers use (the serviceaccounts
+ * controller, the root CA publisher, the storage protection controller, ...), in the shape of
+ * client-go's rate-limited queue with one worker: keys are
  * deduplicated while they wait, a key is never processed twice at once, a key added while it is
  * being processed is processed again afterwards, and a failed key comes back after a per-key
  * exponential backoff (5 ms doubling up to a minute) until it succeeds.
  */
-final class WorkQueue implements AutoCloseable {
+public final class WorkQueue implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkQueue.class);
     private static final long BASE_DELAY_MILLIS = 5;
     private static final long MAX_DELAY_MILLIS = 60_000;
@@ -36,7 +38,7 @@ final class WorkQueue implements AutoCloseable {
     private final AtomicInteger outstanding = new AtomicInteger();
 
     /** Starts the worker; {@code sync} throws to have the key retried. */
-    WorkQueue(String name, Consumer<String> sync) {
+    public WorkQueue(String name, Consumer<String> sync) {
         this.name = Objects.requireNonNull(name, "name should not be null");
         this.sync = Objects.requireNonNull(sync, "sync should not be null");
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "okube-" + name + "-retry"));
@@ -50,7 +52,8 @@ final class WorkQueue implements AutoCloseable {
         return t;
     }
 
-    void add(String key) {
+    /** Queues {@code key} unless it already waits (or the queue is closed). */
+    public void add(String key) {
         if (!closed && waiting.add(key)) {
             outstanding.incrementAndGet();
             pending.add(key);
@@ -58,7 +61,7 @@ final class WorkQueue implements AutoCloseable {
     }
 
     /** Whether nothing waits and nothing is being processed (retries scheduled for later do not count). */
-    boolean idle() {
+    public boolean idle() {
         return outstanding.get() == 0;
     }
 

@@ -1,13 +1,15 @@
-package dev.okube.admission.serviceaccount;
+package dev.okube.api.controller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class WorkQueueTest {
@@ -22,12 +24,12 @@ class WorkQueueTest {
             seen.add(key);
         })) {
             queue.add("block");
-            Await.until("the worker is busy", () -> !queue.idle());
+            awaitUntil("the worker is busy", () -> !queue.idle());
             queue.add("a");
             queue.add("a");
             queue.add("a");
             release.countDown();
-            Await.until("idle", queue::idle);
+            awaitUntil("idle", queue::idle);
             assertEquals(List.of("block", "a"), seen);
         }
     }
@@ -47,12 +49,12 @@ class WorkQueueTest {
             assertTrue(inside.await(5, TimeUnit.SECONDS));
             queue.add("k");
             release.countDown();
-            Await.until("processed twice", () -> runs.get() == 2 && queue.idle());
+            awaitUntil("processed twice", () -> runs.get() == 2 && queue.idle());
         }
     }
 
     @Test
-    void failuresAreRetriedWithGrowingDelays() {
+    void failuresAreRetriedWithGrowingDelays() throws InterruptedException {
         List<Long> attempts = new CopyOnWriteArrayList<>();
         try (WorkQueue queue = new WorkQueue("test", key -> {
             attempts.add(System.nanoTime());
@@ -61,7 +63,7 @@ class WorkQueueTest {
             }
         })) {
             queue.add("k");
-            Await.until("succeeded on the fourth attempt", () -> attempts.size() == 4 && queue.idle());
+            awaitUntil("succeeded on the fourth attempt", () -> attempts.size() == 4 && queue.idle());
             long first = attempts.get(1) - attempts.get(0);
             long third = attempts.get(3) - attempts.get(2);
             assertTrue(third >= first, "delays " + first + " then " + third + " ns");
@@ -74,6 +76,17 @@ class WorkQueueTest {
             latch.await(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Polls (the testkit's Await cannot be used here: testkit depends on this bundle). */
+    private static void awaitUntil(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("timed out waiting until " + what);
+            }
+            Thread.sleep(5);
         }
     }
 }
