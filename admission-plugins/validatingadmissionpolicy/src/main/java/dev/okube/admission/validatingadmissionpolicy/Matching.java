@@ -1,5 +1,6 @@
 package dev.okube.admission.validatingadmissionpolicy;
 
+import dev.okube.api.resources.LabelSelector;
 import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.resources.ClusterResources;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package dev.okube.admission.validatingadmissionpolicy;
 
+import dev.okube.api.resources.LabelSelector;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.okube.admission.validatingadmissionpolicy.CelEnvironment.Expression;

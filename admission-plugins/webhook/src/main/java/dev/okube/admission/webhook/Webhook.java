@@ -1,5 +1,6 @@
 package dev.okube.admission.webhook;
 
+import dev.okube.api.resources.LabelSelector;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;

@@ -1,4 +1,4 @@
-package dev.okube.admission.webhook;
+package dev.okube.api.resources;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +10,14 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A metav1.LabelSelector (matchLabels and matchExpressions with In, NotIn, Exists, DoesNotExist),
- * parsed once. A null or empty selector matches everything, as upstream's webhook selectors.
+ * parsed once, as the admission webhooks' and ValidatingAdmissionPolicy's namespaceSelector,
+ * objectSelector and paramRef selector use it. A null or empty selector matches everything, as
+ * upstream's webhook selectors. Immutable and thread-safe.
  */
-final class LabelSelector {
+public final class LabelSelector {
     private record Requirement(String key, String operator, Set<String> values) {
-        boolean matches(Map<String, String> labels) {
+        /** Whether every requirement holds for {@code labels}. */
+    public boolean matches(Map<String, String> labels) {
             return switch (operator) {
                 case "In" -> labels.containsKey(key) && values.contains(labels.get(key));
                 case "NotIn" -> !labels.containsKey(key) || !values.contains(labels.get(key));
@@ -25,7 +28,8 @@ final class LabelSelector {
         }
     }
 
-    static final LabelSelector EVERYTHING = new LabelSelector(List.of());
+    /** The selector that matches every label set. */
+    public static final LabelSelector EVERYTHING = new LabelSelector(List.of());
 
     private final List<Requirement> requirements;
 
@@ -34,7 +38,7 @@ final class LabelSelector {
     }
 
     /** Parses a selector; throws IllegalArgumentException with upstream-like text when it is invalid. */
-    static LabelSelector parse(JsonNode selector) {
+    public static LabelSelector parse(JsonNode selector) {
         if (selector == null || selector.isNull() || selector.isMissingNode()) {
             return EVERYTHING;
         }
@@ -70,11 +74,13 @@ final class LabelSelector {
         return requirements.isEmpty() ? EVERYTHING : new LabelSelector(List.copyOf(requirements));
     }
 
-    boolean isEmpty() {
+    /** Whether this selector has no requirements (it then matches everything). */
+    public boolean isEmpty() {
         return requirements.isEmpty();
     }
 
-    boolean matches(Map<String, String> labels) {
+    /** Whether every requirement holds for {@code labels}. */
+    public boolean matches(Map<String, String> labels) {
         for (Requirement r : requirements) {
             if (!r.matches(labels)) {
                 return false;
@@ -84,7 +90,7 @@ final class LabelSelector {
     }
 
     /** The metadata.labels of an object (empty for null). */
-    static Map<String, String> labelsOf(JsonNode object) {
+    public static Map<String, String> labelsOf(JsonNode object) {
         Map<String, String> labels = new TreeMap<>();
         if (object != null) {
             for (Map.Entry<String, JsonNode> e : object.path("metadata").path("labels").properties()) {

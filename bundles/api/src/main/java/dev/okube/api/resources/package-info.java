@@ -3,7 +3,8 @@
  * see them, like upstream's loopback informers: {@link dev.okube.api.resources.ClusterResources}
  * reads from the apiserver's watch caches and writes through the apiserver's own registry
  * (admission included), so only the apiserver touches storage. Bundles may also contribute a kind
- * of their own with {@link dev.okube.api.resources.ResourceKind}.
+ * of their own with {@link dev.okube.api.resources.ResourceKind}. {@link dev.okube.api.resources.LabelSelector}
+ * matches a metav1.LabelSelector against an object's labels.
  */
 @Export
 @Version("1.0.0")
