@@ -1,10 +1,12 @@
 package dev.okube.admission.webhook;
 
 import dev.cel.bundle.Cel;
+import dev.cel.bundle.CelBuilder;
 import dev.cel.bundle.CelFactory;
 import dev.cel.common.CelAbstractSyntaxTree;
 import dev.cel.common.CelOptions;
 import dev.cel.common.CelValidationException;
+import dev.cel.common.types.MapType;
 import dev.cel.common.types.SimpleType;
 import dev.cel.common.values.NullValue;
 import dev.cel.extensions.CelExtensions;
@@ -18,9 +20,10 @@ import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /**
- * CEL as webhook matchConditions use it (a copy of the validatingadmissionpolicy bundle's, with only
- * the variables webhooks have): object, oldObject and request (dynamically typed: okube has no
- * OpenAPI schemas to type-check against), the standard macros, and the extension libraries CEL-Java has that Kubernetes also
+ * CEL as this bundle's plugins use it: webhook matchConditions ({@link #forWebhooks()}: the variables
+ * object, oldObject and request) and ValidatingAdmissionPolicy ({@link #forPolicies()}: also params,
+ * namespaceObject and variables), all dynamically typed (okube has no OpenAPI schemas to type-check
+ * against), with the standard macros and the extension libraries CEL-Java has that Kubernetes also
  * enables (strings, math, sets, lists, regex, encoders). Kubernetes' own libraries (quantity, url,
  * ip, cidr, format, authorizer) are not there. Compiled programs are immutable and thread-safe.
  */
@@ -30,19 +33,34 @@ final class CelEnvironment {
 
     private final Cel cel;
 
-    CelEnvironment() {
+    /** The variables webhook matchConditions see; any other name fails to compile, as upstream. */
+    static CelEnvironment forWebhooks() {
+        return new CelEnvironment(false);
+    }
+
+    /** The variables ValidatingAdmissionPolicy validations and matchConditions see. */
+    static CelEnvironment forPolicies() {
+        return new CelEnvironment(true);
+    }
+
+    private CelEnvironment(boolean policyVariables) {
         CelOptions options = CelOptions.current()
                 .enableHeterogeneousNumericComparisons(true)
                 .evaluateCanonicalTypesToNativeValues(true)
                 .comprehensionMaxIterations(MAX_ITERATIONS)
                 .build();
-        cel = CelFactory.standardCelBuilder()
+        CelBuilder builder = CelFactory.standardCelBuilder()
                 .setOptions(options)
                 .setStandardMacros(CelStandardMacro.STANDARD_MACROS)
                 .addVar("object", SimpleType.DYN)
                 .addVar("oldObject", SimpleType.DYN)
-                .addVar("request", SimpleType.DYN)
-                .addCompilerLibraries(CelExtensions.strings(), CelExtensions.math(options), CelExtensions.sets(options),
+                .addVar("request", SimpleType.DYN);
+        if (policyVariables) {
+            builder.addVar("params", SimpleType.DYN)
+                    .addVar("namespaceObject", SimpleType.DYN)
+                    .addVar("variables", MapType.create(SimpleType.STRING, SimpleType.DYN));
+        }
+        cel = builder.addCompilerLibraries(CelExtensions.strings(), CelExtensions.math(options), CelExtensions.sets(options),
                         CelExtensions.lists(), CelExtensions.regex(), CelExtensions.encoders(options))
                 .addRuntimeLibraries(CelExtensions.strings(), CelExtensions.math(options), CelExtensions.sets(options),
                         CelExtensions.lists(), CelExtensions.regex(), CelExtensions.encoders(options))

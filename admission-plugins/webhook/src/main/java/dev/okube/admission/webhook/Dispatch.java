@@ -1,11 +1,11 @@
 package dev.okube.admission.webhook;
 
-import dev.okube.api.resources.LabelSelector;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
 import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.resources.ClusterResources;
+import dev.okube.api.resources.LabelSelector;
 import dev.okube.api.resources.ResourceType;
 import java.util.List;
 import java.util.Map;

@@ -52,7 +52,7 @@ public final class MutatingWebhooks implements MutatingAdmission {
     public MutatingWebhooks(@Reference ClusterResources resources) {
         this.resources = resources;
         this.client = new WebhookClient(resources);
-        this.configurations = new WebhookConfigurations(resources, TYPE, new CelEnvironment());
+        this.configurations = new WebhookConfigurations(resources, TYPE, CelEnvironment.forWebhooks());
     }
 
     @Deactivate

@@ -56,7 +56,7 @@ public final class ValidatingWebhooks implements ValidatingAdmission {
             t.setDaemon(true);
             return t;
         });
-        this.configurations = new WebhookConfigurations(resources, TYPE, new CelEnvironment());
+        this.configurations = new WebhookConfigurations(resources, TYPE, CelEnvironment.forWebhooks());
     }
 
     @Deactivate

@@ -1,17 +1,17 @@
-package dev.okube.admission.validatingadmissionpolicy;
+package dev.okube.admission.webhook;
 
-import dev.okube.api.resources.LabelSelector;
 import dev.cel.common.values.NullValue;
 import dev.cel.runtime.CelEvaluationException;
-import dev.okube.admission.validatingadmissionpolicy.CelEnvironment.Expression;
-import dev.okube.admission.validatingadmissionpolicy.Policy.Binding;
-import dev.okube.admission.validatingadmissionpolicy.Policy.Named;
-import dev.okube.admission.validatingadmissionpolicy.Policy.Validation;
+import dev.okube.admission.webhook.CelEnvironment.Expression;
+import dev.okube.admission.webhook.Policy.Binding;
+import dev.okube.admission.webhook.Policy.Named;
+import dev.okube.admission.webhook.Policy.Validation;
 import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.admission.UserInfo;
 import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.resources.ClusterResources;
+import dev.okube.api.resources.LabelSelector;
 import dev.okube.api.resources.ResourceEvent;
 import dev.okube.api.resources.ResourceType;
 import java.util.ArrayList;
@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.slf4j.Logger;
@@ -42,9 +43,14 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Not there yet: the {@code authorizer} variable, auditAnnotations and the Audit action's audit
  * events (okube has no audit log; Audit is logged), status.typeChecking (no schemas to check against).
+ *
+ * <p>Lives in the webhook bundle to share its rule matching and CEL runtime. Enabled by the
+ * configuration {@value #PID} (the feature okube-admission-validatingadmissionpolicy creates it).
  */
-@Component(service = ValidatingAdmission.class)
+@Component(service = ValidatingAdmission.class, configurationPid = ValidatingAdmissionPolicyPlugin.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
 public final class ValidatingAdmissionPolicyPlugin implements ValidatingAdmission {
+    static final String PID = "dev.okube.admission.webhook.validatingadmissionpolicy";
     static final String NAME = "ValidatingAdmissionPolicy";
     static final String GROUP = "admissionregistration.k8s.io";
     static final ResourceType POLICIES = ResourceType.of(GROUP, "validatingadmissionpolicies");
@@ -57,7 +63,7 @@ public final class ValidatingAdmissionPolicyPlugin implements ValidatingAdmissio
     private static final Logger LOG = LoggerFactory.getLogger(ValidatingAdmissionPolicyPlugin.class);
 
     private final ClusterResources resources;
-    private final CelEnvironment cel = new CelEnvironment();
+    private final CelEnvironment cel = CelEnvironment.forPolicies();
     private final Map<String, Policy> policies = new TreeMap<>();
     private final Map<String, Binding> bindings = new TreeMap<>();
     private volatile List<PolicyBindings> snapshot = List.of();

@@ -1,8 +1,8 @@
-package dev.okube.admission.validatingadmissionpolicy;
+package dev.okube.admission.webhook;
 
-import dev.okube.api.resources.LabelSelector;
 import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.resources.ClusterResources;
+import dev.okube.api.resources.LabelSelector;
 import java.util.Map;
 import java.util.Optional;
 import tools.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
-package dev.okube.admission.validatingadmissionpolicy;
+package dev.okube.admission.webhook;
 
-import dev.okube.admission.validatingadmissionpolicy.CelEnvironment.Expression;
+import dev.okube.admission.webhook.CelEnvironment.Expression;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.okube.admission.validatingadmissionpolicy;
+package dev.okube.admission.webhook;
 
 import static dev.okube.testkit.Admission.json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
