@@ -7,6 +7,7 @@ import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.UserInfo;
 import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.resources.ClusterResources;
+import dev.okube.api.resources.PodReferences;
 import dev.okube.api.resources.ResourceType;
 import java.util.ArrayList;
 import java.util.Iterator;

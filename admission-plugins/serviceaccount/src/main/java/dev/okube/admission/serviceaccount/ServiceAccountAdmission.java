@@ -6,6 +6,7 @@ import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.resources.ClusterResources;
+import dev.okube.api.resources.PodReferences;
 import dev.okube.api.resources.ResourceType;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -265,7 +266,7 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
         if (!account.isEmpty()) {
             return forbidden(request, "a mirror pod may not reference service accounts");
         }
-        if (!PodSecrets.names(pod.path("spec")).isEmpty()) {
+        if (!PodReferences.secrets(pod).isEmpty()) {
             return forbidden(request, "a mirror pod may not reference secrets");
         }
         for (JsonNode volume : pod.path("spec").path("volumes")) {
@@ -440,47 +441,5 @@ public final class ServiceAccountAdmission implements MutatingAdmission, Validat
             }
         }
         return AdmissionResponse.deny(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + reason);
-    }
-
-    /** Every secret name a pod spec refers to (upstream's VisitPodSecretNames over all containers). */
-    static final class PodSecrets {
-        private PodSecrets() {
-        }
-
-        static List<String> names(JsonNode spec) {
-            List<String> names = new ArrayList<>();
-            for (JsonNode ref : spec.path("imagePullSecrets")) {
-                add(names, ref.path("name"));
-            }
-            for (String field : List.of("initContainers", "containers", "ephemeralContainers")) {
-                for (JsonNode container : spec.path(field)) {
-                    for (JsonNode envFrom : container.path("envFrom")) {
-                        add(names, envFrom.path("secretRef").path("name"));
-                    }
-                    for (JsonNode env : container.path("env")) {
-                        add(names, env.path("valueFrom").path("secretKeyRef").path("name"));
-                    }
-                }
-            }
-            for (JsonNode volume : spec.path("volumes")) {
-                add(names, volume.path("secret").path("secretName"));
-                add(names, volume.path("azureFile").path("secretName"));
-                for (String source : List.of("cephfs", "cinder", "flexVolume", "iscsi", "rbd", "scaleIO", "storageos")) {
-                    add(names, volume.path(source).path("secretRef").path("name"));
-                }
-                add(names, volume.path("csi").path("nodePublishSecretRef").path("name"));
-                for (JsonNode projection : volume.path("projected").path("sources")) {
-                    add(names, projection.path("secret").path("name"));
-                }
-            }
-            return names;
-        }
-
-        private static void add(List<String> names, JsonNode name) {
-            String value = name.asString("");
-            if (!value.isEmpty()) {
-                names.add(value);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.okube.auth.node;
 
+import dev.okube.api.resources.PodReferences;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -115,16 +116,16 @@ final class NodeGraph {
 
     private static Set<Ref> podRefs(JsonNode pod, String namespace) {
         Set<Ref> refs = new LinkedHashSet<>();
-        for (String secret : References.podSecrets(pod)) {
+        for (String secret : PodReferences.secrets(pod)) {
             refs.add(new Ref(Kind.SECRET, namespace, secret));
         }
-        for (String configMap : References.podConfigMaps(pod)) {
+        for (String configMap : PodReferences.configMaps(pod)) {
             refs.add(new Ref(Kind.CONFIGMAP, namespace, configMap));
         }
-        for (String claim : References.podClaims(pod)) {
+        for (String claim : PodReferences.persistentVolumeClaims(pod)) {
             refs.add(new Ref(Kind.PVC, namespace, claim));
         }
-        for (String claim : References.podResourceClaims(pod)) {
+        for (String claim : PodReferences.resourceClaims(pod)) {
             refs.add(new Ref(Kind.RESOURCECLAIM, namespace, claim));
         }
         String serviceAccount = pod.path("spec").path("serviceAccountName").asString("");
