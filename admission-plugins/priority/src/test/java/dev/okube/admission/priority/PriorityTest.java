@@ -9,14 +9,11 @@ import dev.okube.api.admission.AdmissionRequest.Operation;
 import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.resources.ClusterResources;
-import dev.okube.api.resources.ResourceEvent;
 import dev.okube.api.resources.ResourceException;
 import dev.okube.api.resources.ResourceType;
 import dev.okube.testkit.Admission;
+import dev.okube.testkit.ForwardingResources;
 import dev.okube.testkit.InMemoryClusterResources;
-import java.util.List;
-import java.util.Optional;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
@@ -299,33 +296,12 @@ class PriorityTest {
     }
 
     /** Refuses the first creates as an apiserver that is not ready would, then passes them on. */
-    private static final class RefusingFirstCreates implements ClusterResources {
-        private final ClusterResources delegate;
+    private static final class RefusingFirstCreates extends ForwardingResources {
         private int refusals;
 
         RefusingFirstCreates(ClusterResources delegate, int refusals) {
-            this.delegate = delegate;
+            super(delegate);
             this.refusals = refusals;
-        }
-
-        @Override
-        public boolean serves(ResourceType type) {
-            return delegate.serves(type);
-        }
-
-        @Override
-        public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
-            return delegate.get(type, namespace, name);
-        }
-
-        @Override
-        public List<ObjectNode> list(ResourceType type, String namespace) {
-            return delegate.list(type, namespace);
-        }
-
-        @Override
-        public AutoCloseable watch(ResourceType type, Consumer<ResourceEvent> handler) {
-            return delegate.watch(type, handler);
         }
 
         @Override
@@ -334,22 +310,7 @@ class PriorityTest {
                 refusals--;
                 throw new ResourceException(503, "ServiceUnavailable", "the apiserver is not ready");
             }
-            return delegate.create(type, object);
-        }
-
-        @Override
-        public ObjectNode update(ResourceType type, ObjectNode object) {
-            return delegate.update(type, object);
-        }
-
-        @Override
-        public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
-            return delegate.updateStatus(type, object);
-        }
-
-        @Override
-        public void delete(ResourceType type, String namespace, String name) {
-            delegate.delete(type, namespace, name);
+            return super.create(type, object);
         }
     }
 }

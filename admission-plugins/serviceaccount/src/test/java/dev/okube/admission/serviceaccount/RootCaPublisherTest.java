@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.okube.api.resources.ResourceType;
+import dev.okube.testkit.Await;
 import dev.okube.testkit.InMemoryClusterResources;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.okube.api.resources.ResourceException;
 import dev.okube.api.resources.ResourceType;
+import dev.okube.testkit.Await;
+import dev.okube.testkit.ForwardingResources;
 import dev.okube.testkit.InMemoryClusterResources;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

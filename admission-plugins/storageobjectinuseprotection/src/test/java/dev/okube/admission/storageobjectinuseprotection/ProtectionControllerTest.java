@@ -4,6 +4,7 @@ import static dev.okube.testkit.Admission.json;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.okube.testkit.Await;
 import dev.okube.testkit.InMemoryClusterResources;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

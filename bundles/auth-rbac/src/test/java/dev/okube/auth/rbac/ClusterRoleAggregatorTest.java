@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.okube.api.resources.ClusterResources;
-import dev.okube.api.resources.ResourceEvent;
 import dev.okube.api.resources.ResourceException;
 import dev.okube.api.resources.ResourceType;
+import dev.okube.testkit.ForwardingResources;
 import dev.okube.testkit.InMemoryClusterResources;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
@@ -114,48 +112,18 @@ class ClusterRoleAggregatorTest {
     @Test
     void aConflictIsRetriedFromTheCache() {
         AtomicInteger conflicts = new AtomicInteger(1);
-        ClusterResources flaky = new ClusterResources() {
-            @Override
-            public boolean serves(ResourceType type) {
-                return cluster.serves(type);
-            }
-
-            @Override
-            public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
-                return cluster.get(type, namespace, name);
-            }
-
-            @Override
-            public List<ObjectNode> list(ResourceType type, String namespace) {
-                return cluster.list(type, namespace);
-            }
-
-            @Override
-            public AutoCloseable watch(ResourceType type, Consumer<ResourceEvent> handler) {
-                return cluster.watch(type, handler);
-            }
-
-            @Override
-            public ObjectNode create(ResourceType type, ObjectNode object) {
-                return cluster.create(type, object);
-            }
-
+        ClusterResources flaky = new ForwardingResources(cluster) {
             @Override
             public ObjectNode update(ResourceType type, ObjectNode object) {
                 if (conflicts.getAndDecrement() > 0) {
                     throw new ResourceException(409, "Conflict", "the object has been modified");
                 }
-                return cluster.update(type, object);
+                return super.update(type, object);
             }
 
             @Override
             public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
                 return update(type, object);
-            }
-
-            @Override
-            public void delete(ResourceType type, String namespace, String name) {
-                cluster.delete(type, namespace, name);
             }
         };
         cluster.put(RbacPolicy.CLUSTER_ROLES, labelled("x", "{'agg':'1'}", "get||x"));

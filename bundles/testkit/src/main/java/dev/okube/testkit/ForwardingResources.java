@@ -1,4 +1,4 @@
-package dev.okube.admission.serviceaccount;
+package dev.okube.testkit;
 
 import dev.okube.api.resources.ClusterResources;
 import dev.okube.api.resources.ResourceEvent;
@@ -8,11 +8,15 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import tools.jackson.databind.node.ObjectNode;
 
-/** Passes every call to another ClusterResources; tests override the calls they want to fail. */
-class ForwardingResources implements ClusterResources {
+/**
+ * Passes every call to another ClusterResources (usually an {@link InMemoryClusterResources}); tests
+ * subclass it and override the calls they want to fail or observe, as an apiserver that refuses or
+ * conflicts would.
+ */
+public class ForwardingResources implements ClusterResources {
     private final ClusterResources delegate;
 
-    ForwardingResources(ClusterResources delegate) {
+    public ForwardingResources(ClusterResources delegate) {
         this.delegate = delegate;
     }
 
