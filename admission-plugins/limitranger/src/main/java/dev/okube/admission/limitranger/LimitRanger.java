@@ -6,6 +6,7 @@ import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.ValidatingAdmission;
 import dev.okube.api.resources.ClusterResources;
+import dev.okube.api.resources.Quantity;
 import dev.okube.api.resources.ResourceType;
 import java.math.BigInteger;
 import java.util.ArrayList;

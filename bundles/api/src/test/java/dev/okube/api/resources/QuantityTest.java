@@ -1,17 +1,24 @@
-package dev.okube.admission.limitranger;
+package dev.okube.api.resources;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.okube.testkit.Admission;
 import java.math.BigInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 class QuantityTest {
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    private static JsonNode json(String singleQuoted) {
+        return MAPPER.readTree(singleQuoted.replace('\'', '"'));
+    }
+
     @ParameterizedTest
     @CsvSource({
         "1, 1", "2000m, 2", "1500m, 1500m", "0.5, 500m", "100m, 100m", "1Gi, 1Gi", "1024Mi, 1Gi",
@@ -48,11 +55,11 @@ class QuantityTest {
 
     @Test
     void readsStringsAndNumbersFromJson() {
-        assertEquals("2", Quantity.of(Admission.json("{'a':2}").get("a")).toString());
-        assertEquals("500m", Quantity.of(Admission.json("{'a':0.5}").get("a")).toString());
-        assertEquals("1Gi", Quantity.of(Admission.json("{'a':'1Gi'}").get("a")).toString());
-        assertNull(Quantity.of(Admission.json("{'a':'lots'}").get("a")));
-        assertNull(Quantity.of(Admission.json("{'a':true}").get("a")));
+        assertEquals("2", Quantity.of(json("{'a':2}").get("a")).toString());
+        assertEquals("500m", Quantity.of(json("{'a':0.5}").get("a")).toString());
+        assertEquals("1Gi", Quantity.of(json("{'a':'1Gi'}").get("a")).toString());
+        assertNull(Quantity.of(json("{'a':'lots'}").get("a")));
+        assertNull(Quantity.of(json("{'a':true}").get("a")));
         assertNull(Quantity.of(null));
     }
 

@@ -1,4 +1,4 @@
-package dev.okube.admission.limitranger;
+package dev.okube.api.resources;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -14,14 +14,16 @@ import tools.jackson.databind.JsonNode;
  * A resource quantity ("500m", "1Gi", "1e3") as upstream's resource.Quantity: an exact number and the
  * family of its suffix, printed in the canonical form upstream writes (the largest suffix of the
  * family that keeps the number whole; binary amounts below 1024 or with a fraction print as decimal
- * SI). The same approach as the apiserver's own quantity code, which is private to its bundle.
+ * SI). Immutable; the value type admission plugins (LimitRanger, ...) compute with. The apiserver's
+ * own canonicalization of stored quantities is separate code inside its bundle.
  */
-final class Quantity implements Comparable<Quantity> {
-    enum Format { DECIMAL_SI, BINARY_SI, DECIMAL_EXPONENT }
+public final class Quantity implements Comparable<Quantity> {
+    /** The suffix family a quantity was written in, which its canonical text keeps. */
+    public enum Format { DECIMAL_SI, BINARY_SI, DECIMAL_EXPONENT }
 
-    static final Quantity ZERO = new Quantity(BigDecimal.ZERO, Format.DECIMAL_SI);
+    public static final Quantity ZERO = new Quantity(BigDecimal.ZERO, Format.DECIMAL_SI);
     /** Upstream's MaxMilliValue: the largest value whose milli-value fits an int64. */
-    static final BigInteger MAX_MILLI_VALUE = BigInteger.valueOf(Long.MAX_VALUE / 1000);
+    public static final BigInteger MAX_MILLI_VALUE = BigInteger.valueOf(Long.MAX_VALUE / 1000);
 
     private static final Pattern SYNTAX = Pattern.compile(
             "([+-]?)(\\d+(?:\\.\\d*)?|\\.\\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\\d+)?");
@@ -36,13 +38,13 @@ final class Quantity implements Comparable<Quantity> {
     private final BigDecimal amount;
     private final Format format;
 
-    Quantity(BigDecimal amount, Format format) {
+    public Quantity(BigDecimal amount, Format format) {
         this.amount = Objects.requireNonNull(amount, "amount should not be null");
         this.format = Objects.requireNonNull(format, "format should not be null");
     }
 
     /** Parses a quantity; throws IllegalArgumentException when the text is not one. */
-    static Quantity parse(String text) {
+    public static Quantity parse(String text) {
         Matcher m = SYNTAX.matcher(text == null ? "" : text.trim());
         if (!m.matches()) {
             throw new IllegalArgumentException("quantities must match the regular expression "
@@ -73,7 +75,7 @@ final class Quantity implements Comparable<Quantity> {
     }
 
     /** A quantity from JSON (Go reads a string or a bare number alike); null when absent or not a quantity. */
-    static Quantity of(JsonNode node) {
+    public static Quantity of(JsonNode node) {
         if (node == null || node.isNull() || node.isMissingNode()) {
             return null;
         }
@@ -91,35 +93,35 @@ final class Quantity implements Comparable<Quantity> {
     }
 
     /** A whole number of milli-units, as upstream's NewMilliQuantity. */
-    static Quantity ofMillis(BigInteger millis, Format format) {
+    public static Quantity ofMillis(BigInteger millis, Format format) {
         return new Quantity(new BigDecimal(millis).movePointLeft(3), format);
     }
 
-    BigDecimal amount() {
+    public BigDecimal amount() {
         return amount;
     }
 
-    Format format() {
+    public Format format() {
         return format;
     }
 
     /** The value rounded up (away from zero) to a whole number, as upstream's Value(). */
-    BigInteger value() {
+    public BigInteger value() {
         return amount.setScale(0, RoundingMode.UP).toBigIntegerExact();
     }
 
     /** The value in milli-units rounded up (away from zero), as upstream's MilliValue(). */
-    BigInteger milliValue() {
+    public BigInteger milliValue() {
         return amount.multiply(THOUSAND).setScale(0, RoundingMode.UP).toBigIntegerExact();
     }
 
     /** The sum, in this quantity's format unless this one is zero (upstream's Add). */
-    Quantity add(Quantity other) {
+    public Quantity add(Quantity other) {
         Format f = amount.signum() == 0 ? other.format : format;
         return new Quantity(amount.add(other.amount), f);
     }
 
-    boolean isZero() {
+    public boolean isZero() {
         return amount.signum() == 0;
     }
 
