@@ -254,10 +254,10 @@ final class TokenVerifier {
         return granted;
     }
 
+    /** Upstream's service-account user; the apiserver's chain adds system:authenticated, as upstream's group adder. */
     static UserInfo user(String namespace, String name, String uid, Map<String, List<String>> extra) {
         return new UserInfo(TokenSigner.username(namespace, name), uid,
-                List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated"),
-                extra);
+                List.of("system:serviceaccounts", "system:serviceaccounts:" + namespace), extra);
     }
 
     private static boolean deletedBefore(ObjectNode object, Instant threshold) {

@@ -105,8 +105,7 @@ class ServiceAccountTokensTest {
         UserInfo user = result.user();
         assertEquals("system:serviceaccount:team:robot", user.name());
         assertEquals(uid(robot), user.uid());
-        assertEquals(List.of("system:serviceaccounts", "system:serviceaccounts:team", "system:authenticated"),
-                user.groups());
+        assertEquals(List.of("system:serviceaccounts", "system:serviceaccounts:team"), user.groups());
         assertEquals(Map.of(TokenVerifier.CREDENTIAL_ID, List.of("JTI=jti-1")), user.extra());
         assertEquals(List.of(ISSUER), result.audiences());
     }

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * Upstream's static token file: CSV lines {@code token,user,uid[,"group1,group2"]}. Empty lines and
  * lines starting with {@code #} are skipped; a line that is not valid is logged with its number and
  * skipped (upstream refuses the whole file; one typo must not lock every user out of a running
- * cluster). The file is read again whenever its modification time, size or identity changed, checked
+ * cluster). Users get no system:authenticated here: the apiserver's chain adds it, as upstream's
+ * group adder. The file is read again whenever its modification time, size or identity changed, checked
  * at each lookup: a stat per request, no polling thread. A missing file knows no tokens.
  */
 final class TokenFile {
@@ -141,7 +142,6 @@ final class TokenFile {
                     }
                 }
             }
-            groups.add("system:authenticated");
             if (result.containsKey(token)) {
                 LOG.warn("token file {}, line {}: duplicate token; the later line wins", source, number);
             }

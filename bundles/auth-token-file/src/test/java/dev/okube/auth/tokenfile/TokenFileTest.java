@@ -36,12 +36,12 @@ class TokenFileTest {
                 t3,carol,1003
                 "t,4",dave,1004,"a ""quoted"" group,b"
                 """, "test");
-        assertEquals(new UserInfo("alice", "1001", List.of("dev", "ops", "system:authenticated"), Map.of()),
+        assertEquals(new UserInfo("alice", "1001", List.of("dev", "ops"), Map.of()),
                 tokens.get("31ada4fd-adec-460c-809a-9e56ceb75269"));
-        assertEquals(new UserInfo("bob ", "1002", List.of("admins", "system:authenticated"), Map.of()),
+        assertEquals(new UserInfo("bob ", "1002", List.of("admins"), Map.of()),
                 tokens.get("t2"), "leading spaces are trimmed, as encoding/csv with TrimLeadingSpace");
-        assertEquals(new UserInfo("carol", "1003", List.of("system:authenticated"), Map.of()), tokens.get("t3"));
-        assertEquals(List.of("a \"quoted\" group", "b", "system:authenticated"), tokens.get("t,4").groups());
+        assertEquals(new UserInfo("carol", "1003", List.of(), Map.of()), tokens.get("t3"));
+        assertEquals(List.of("a \"quoted\" group", "b"), tokens.get("t,4").groups());
         assertEquals(4, tokens.size());
     }
 
@@ -78,7 +78,7 @@ class TokenFileTest {
         AuthenticationResult result = bearer(authenticator, "secret");
         assertEquals(Outcome.AUTHENTICATED, result.outcome());
         assertEquals("alice", result.user().name());
-        assertEquals(List.of("dev", "system:authenticated"), result.user().groups());
+        assertEquals(List.of("dev"), result.user().groups());
     }
 
     @Test
