@@ -77,8 +77,9 @@ public final class ServiceAccountIssuer implements ServiceAccountTokenIssuer, Ve
         if (issuer.isEmpty()) {
             throw new IllegalArgumentException("the service-account issuer must not be empty");
         }
-        List<String> audiences = Arrays.stream(config.api_audiences()).map(String::trim).filter(a -> !a.isEmpty())
-                .distinct().toList();
+        // A .cfg file gives "a, b" as one string: split on commas as well.
+        List<String> audiences = Arrays.stream(config.api_audiences()).flatMap(a -> Arrays.stream(a.split(",")))
+                .map(String::trim).filter(a -> !a.isEmpty()).distinct().toList();
         return new TokenSigner.Settings(issuer, audiences.isEmpty() ? List.of(issuer) : audiences,
                 Math.max(0, config.max_token_expiration_seconds()), config.extend_token_expiration());
     }
