@@ -4,7 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.okube.api.admission.AdmissionRequest;
+import dev.okube.api.admission.AdmissionResponse;
+import dev.okube.api.admission.ValidatingAdmission;
+import dev.okube.api.authentication.AuthenticationRequest;
+import dev.okube.api.authentication.AuthenticationResult;
+import dev.okube.api.authentication.Authenticator;
 import dev.okube.api.authentication.ServiceAccountTokenIssuer;
+import dev.okube.apiserver.admission.AdmissionPlugins;
 import dev.okube.apiserver.rest.Json;
 import dev.okube.storage.embedded.EmbeddedKeyValueStore;
 import java.net.URI;
@@ -36,6 +43,7 @@ class TokenRequestHttpTest {
     private String base;
     private final HttpClient http = HttpClient.newHttpClient();
     private final RecordingIssuer issuer = new RecordingIssuer(0);
+    private final AdmissionPlugins admission = new AdmissionPlugins(TestSecurity.admissionConfig());
 
     /** Signs nothing: records what it was asked and answers a recognisable token. */
     static final class RecordingIssuer implements ServiceAccountTokenIssuer {
@@ -74,7 +82,18 @@ class TokenRequestHttpTest {
     @BeforeEach
     void start() throws Exception {
         store = new EmbeddedKeyValueStore(ApiServerTest.storeConfig(data.resolve("storage")));
-        server = TestSecurity.apiServer(ApiServerTest.config(data), store);
+        server = new ApiServer(ApiServerTest.config(data), store, admission, null);
+        server.addAuthenticator(new Authenticator() {
+            @Override
+            public String name() {
+                return "test-admin";
+            }
+
+            @Override
+            public AuthenticationResult authenticate(AuthenticationRequest request) {
+                return AuthenticationResult.authenticated(TestSecurity.ADMIN);
+            }
+        });
         String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
         Matcher m = Pattern.compile("server: (http://\\S+)").matcher(kubeconfig);
         assertTrue(m.find(), kubeconfig);
@@ -237,6 +256,43 @@ class TokenRequestHttpTest {
         assertTrue(granted >= 3599 && granted <= 3600, r.body());
         assertTrue(r.headers().firstValue("warning").orElse("").contains("requested expiration of 86400 seconds "
                 + "shortened to"), r.headers().map().toString());
+    }
+
+    @Test
+    void tokenRequestsGoThroughAdmissionAsACreateOfServiceaccountsToken() throws Exception {
+        robot();
+        server.setTokenIssuer(issuer);
+        List<AdmissionRequest> seen = new CopyOnWriteArrayList<>();
+        admission.add(new ValidatingAdmission() {
+            @Override
+            public String name() {
+                return "NoTokensForBots";
+            }
+
+            @Override
+            public AdmissionResponse validate(AdmissionRequest request) {
+                if (!"token".equals(request.subresource())) {
+                    return AdmissionResponse.allow();
+                }
+                seen.add(request);
+                return request.object().path("spec").path("audiences").toString().contains("bots")
+                        ? AdmissionResponse.deny(403, "Forbidden", "no tokens for bots")
+                        : AdmissionResponse.allow();
+            }
+        });
+        assertEquals(201, post(TOKEN, "{'spec':{'audiences':['people']}}").statusCode());
+        HttpResponse<String> denied = post(TOKEN, "{'spec':{'audiences':['bots']}}");
+        assertEquals(403, denied.statusCode(), denied.body());
+        assertTrue(denied.body().contains("no tokens for bots"), denied.body());
+        assertEquals(1, issuer.requests.size(), "a denied request is not signed");
+
+        AdmissionRequest first = seen.get(0);
+        assertEquals(AdmissionRequest.Operation.CREATE, first.operation());
+        assertEquals("serviceaccounts", first.resource());
+        assertEquals("TokenRequest", first.kind());
+        assertEquals("default", first.namespace());
+        assertEquals("robot", first.name());
+        assertEquals(TestSecurity.ADMIN.name(), first.user().name());
     }
 
     /** The protobuf body real kubectl 1.32 sent for `kubectl create token NAME --audience api --duration 10m`. */

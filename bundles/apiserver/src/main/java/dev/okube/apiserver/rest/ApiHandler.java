@@ -370,7 +370,7 @@ public final class ApiHandler extends Handler.Abstract {
         ObjectNode body = decodeBody(request, null);
         if (TokenRequests.handles(def, sub)) {
             write(response, callback, 201, tokenRequests.create(def, info.namespace(), info.name(), body,
-                    warning -> addWarning(response, warning)), accept);
+                    writeOptions), accept);
             return 201;
         }
         if (sub.equals("binding") && def.kind().equals("Pod")) {

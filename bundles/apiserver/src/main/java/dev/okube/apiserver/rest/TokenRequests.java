@@ -1,5 +1,7 @@
 package dev.okube.apiserver.rest;
 
+import dev.okube.api.admission.AdmissionRequest;
+import dev.okube.api.admission.AdmissionRequest.Operation;
 import dev.okube.api.authentication.ServiceAccountTokenIssuer;
 import dev.okube.api.authentication.ServiceAccountTokenIssuer.BoundObject;
 import dev.okube.api.authentication.ServiceAccountTokenIssuer.BoundTokenRequest;
@@ -7,6 +9,7 @@ import dev.okube.api.authentication.ServiceAccountTokenIssuer.IssuedToken;
 import dev.okube.apiserver.registry.GenericRegistry;
 import dev.okube.apiserver.registry.Registry;
 import dev.okube.apiserver.registry.ResourceDefinition;
+import dev.okube.apiserver.registry.WriteOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,10 +54,11 @@ final class TokenRequests {
     /**
      * Answers one TokenRequest for the service account {@code namespace/name}.
      *
-     * @param warnings receives upstream's warnings (a shortened lifetime)
+     * @param options the requesting user (for admission) and where warnings go (a shortened lifetime)
      */
     ObjectNode create(ResourceDefinition serviceAccounts, String namespace, String name, ObjectNode body,
-            Consumer<String> warnings) {
+            WriteOptions options) {
+        Consumer<String> warnings = options.warnings();
         String apiVersion = Json.text(body, "apiVersion");
         String kind = Json.text(body, "kind");
         if (apiVersion != null && !apiVersion.isEmpty() && !apiVersion.equals(API_VERSION)) {
@@ -125,6 +129,10 @@ final class TokenRequests {
             throw invalid("", problems.size() == 1 ? problems.get(0) : problems.toString());
         }
 
+        // Upstream admits the TokenRequest as a create of serviceaccounts/token (NodeRestriction checks it).
+        store.admit(new AdmissionRequest(Operation.CREATE, serviceAccounts.group(), serviceAccounts.version(), KIND,
+                serviceAccounts.plural(), "token", namespace, name, request, null, options.user(), options.dryRun()),
+                options);
         BoundObject bound = boundObject(spec.get("boundObjectRef"), namespace, name);
         IssuedToken issued;
         try {
