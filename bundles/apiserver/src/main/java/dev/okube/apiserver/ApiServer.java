@@ -1,6 +1,7 @@
 package dev.okube.apiserver;
 
 import dev.okube.api.authentication.Authenticator;
+import dev.okube.api.authentication.ServiceAccountTokenIssuer;
 import dev.okube.api.resources.ClusterResources;
 import dev.okube.api.resources.ResourceKind;
 import dev.okube.apiserver.admission.AdmissionPlugins;
@@ -113,6 +114,7 @@ public final class ApiServer {
     private final List<ResourceKind> pendingKinds = new ArrayList<>();
     private ContributedKinds contributedKinds;
     private ServiceRegistration<ClusterResources> clusterResources;
+    private volatile ServiceAccountTokenIssuer tokenIssuer;
     private final Metrics metrics = new Metrics();
     private final ScheduledExecutorService timers;
     private final GenericRegistry registry;
@@ -151,7 +153,7 @@ public final class ApiServer {
         routes.addMapping(new ServletPathSpec("/metrics"), new MetricsHandler(metrics));
         routes.addMapping(new ServletPathSpec("/openapi/*"), new OpenApiHandler(openApi));
         ApiHandler api = new ApiHandler(resources, registry, new ApiSelectors(), metrics, timers, Clock.systemUTC(),
-                authenticators, authorizers, openApi);
+                authenticators, authorizers, openApi, () -> tokenIssuer);
         routes.addMapping(new ServletPathSpec("/api/*"), api);
         routes.addMapping(new ServletPathSpec("/apis/*"), api);
         for (HealthEndpoints.Endpoint endpoint : HealthEndpoints.Endpoint.values()) {
@@ -226,6 +228,19 @@ public final class ApiServer {
 
     void removeAuthenticator(Authenticator authenticator) {
         authenticators.remove(authenticator);
+    }
+
+    /** Signs tokens for serviceaccounts/token while a service-account bundle provides it (503 without). */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setTokenIssuer(ServiceAccountTokenIssuer issuer) {
+        tokenIssuer = issuer;
+    }
+
+    void unsetTokenIssuer(ServiceAccountTokenIssuer issuer) {
+        if (tokenIssuer == issuer) {
+            tokenIssuer = null;
+        }
     }
 
     /** Kinds contributed by bundles are served while their service is registered. */

@@ -31,7 +31,7 @@ public final class BuiltinResources {
             new Spec("", "v1", "Endpoints", "endpoints", List.of("ep"), List.of(), true, Set.of(), false),
             new Spec("", "v1", "ConfigMap", "configmaps", List.of("cm"), List.of(), true, Set.of(), false),
             new Spec("", "v1", "Secret", "secrets", List.of(), List.of(), true, Set.of(), false),
-            new Spec("", "v1", "ServiceAccount", "serviceaccounts", List.of("sa"), List.of(), true, Set.of(), false),
+            new Spec("", "v1", "ServiceAccount", "serviceaccounts", List.of("sa"), List.of(), true, Set.of("token"), false),
             new Spec("", "v1", "Event", "events", List.of("ev"), List.of(), true, Set.of(), false),
             new Spec("", "v1", "PersistentVolume", "persistentvolumes", List.of("pv"), List.of(), false, Set.of("status"), false),
             new Spec("", "v1", "PersistentVolumeClaim", "persistentvolumeclaims", List.of("pvc"), List.of(), true,

@@ -518,6 +518,15 @@ public final class GenericRegistry implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the admission chain (mutating, then validating) on an object that a subresource answers
+     * without storing it, such as a serviceaccounts/token TokenRequest; throws ApiException on a denial.
+     */
+    public void admit(AdmissionRequest request, WriteOptions options) {
+        admission.mutate(request, options.warnings());
+        admission.validate(request, options.warnings());
+    }
+
     private AdmissionRequest admissionRequest(ResourceDefinition def, Operation operation, String subresource,
             String namespace, String name, ObjectNode object, ObjectNode old, WriteOptions options) {
         return new AdmissionRequest(operation, def.group(), def.version(), def.kind(), def.plural(), subresource,

@@ -1,6 +1,7 @@
 package dev.okube.apiserver.rest;
 
 import dev.okube.api.admission.UserInfo;
+import dev.okube.api.authentication.ServiceAccountTokenIssuer;
 import dev.okube.apiserver.security.AuthenticatorChain;
 import dev.okube.apiserver.security.AuthorizerChain;
 import dev.okube.apiserver.security.Users;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -71,6 +73,7 @@ public final class ApiHandler extends Handler.Abstract {
     private final Clock clock;
     private final AccessReviews reviews;
     private final AuthenticationReviews authenticationReviews;
+    private final TokenRequests tokenRequests;
     private final FieldValidation fieldValidation;
     private final Semaphore readonly = new Semaphore(MAX_READONLY_INFLIGHT);
     private final Semaphore mutating = new Semaphore(MAX_MUTATING_INFLIGHT);
@@ -78,11 +81,13 @@ public final class ApiHandler extends Handler.Abstract {
     /**
      * @param authenticators the authenticator chain, for the authentication review APIs
      * @param authorizers    the authorizer chain, for the access review APIs
+     * @param tokenIssuer    the installed service-account token issuer, or null, for serviceaccounts/token
      */
     public ApiHandler(Registry registry, GenericRegistry store, Selectors selectors, Metrics metrics,
             ScheduledExecutorService timers, Clock clock, AuthenticatorChain authenticators,
-            AuthorizerChain authorizers, OpenApi openApi) {
+            AuthorizerChain authorizers, OpenApi openApi, Supplier<ServiceAccountTokenIssuer> tokenIssuer) {
         this.registry = registry;
+        this.tokenRequests = new TokenRequests(tokenIssuer, registry, store, clock);
         this.fieldValidation = new FieldValidation(openApi);
         this.reviews = new AccessReviews(authorizers::authorize, authorizers::rules);
         this.authenticationReviews = new AuthenticationReviews(authenticators);
@@ -363,6 +368,11 @@ public final class ApiHandler extends Handler.Abstract {
             ResourceDefinition def, Fields query, WriteOptions writeOptions, String accept) {
         String sub = info.subresource();
         ObjectNode body = decodeBody(request, null);
+        if (TokenRequests.handles(def, sub)) {
+            write(response, callback, 201, tokenRequests.create(def, info.namespace(), info.name(), body,
+                    writeOptions), accept);
+            return 201;
+        }
         if (sub.equals("binding") && def.kind().equals("Pod")) {
             String node = Json.text(body, "target", "name");
             if (node == null || node.isEmpty()) {

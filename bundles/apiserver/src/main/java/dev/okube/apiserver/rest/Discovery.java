@@ -21,6 +21,7 @@ final class Discovery {
             "scale", List.of("get", "patch", "update"),
             "binding", List.of("create"),
             "eviction", List.of("create"),
+            "token", List.of("create"),
             "finalize", List.of("update"));
 
     private final Registry registry;
@@ -147,6 +148,11 @@ final class Discovery {
                 s.put("kind", "Scale");
             }
             case "binding" -> s.put("kind", "Binding");
+            case "token" -> {
+                s.put("group", "authentication.k8s.io");
+                s.put("version", "v1");
+                s.put("kind", "TokenRequest");
+            }
             case "eviction" -> {
                 s.put("group", "policy");
                 s.put("version", "v1");
