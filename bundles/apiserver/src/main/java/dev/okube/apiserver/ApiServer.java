@@ -1,7 +1,17 @@
 package dev.okube.apiserver;
 
-import dev.okube.api.admission.MutatingAdmission;
-import dev.okube.api.admission.ValidatingAdmission;
+import dev.okube.api.authentication.Authenticator;
+import dev.okube.api.resources.ClusterResources;
+import dev.okube.api.resources.ResourceKind;
+import dev.okube.apiserver.admission.AdmissionPlugins;
+import dev.okube.apiserver.crd.ContributedKinds;
+import dev.okube.apiserver.security.AuthenticatorChain;
+import dev.okube.apiserver.security.AuthorizerChain;
+import dev.okube.apiserver.security.SecurityHandler;
+import java.util.ArrayList;
+import java.util.List;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import dev.okube.api.authorization.Authorizer;
 import dev.okube.api.health.HealthCheck;
 import dev.okube.apiserver.crd.CrdController;
@@ -68,11 +78,22 @@ public final class ApiServer {
 
         @AttributeDefinition(description = "Most request-handling threads")
         int max_threads() default 200;
+
+        @AttributeDefinition(description = "Authenticator names in the order they are tried; installed ones not "
+                + "named here are tried after these")
+        String[] authenticators() default {"x509", "tokenfile", "serviceaccount", "anonymous"};
+
+        @AttributeDefinition(description = "Authorizer names in the order they are asked (system:masters is always "
+                + "allowed first); installed ones not named here are asked after these")
+        String[] authorizers() default {"Node", "RBAC"};
     }
 
     private final HealthEndpoints health = new HealthEndpoints();
-    private final AdmissionPlugins admission = new AdmissionPlugins();
-    private final Authorizers authorizers = new Authorizers();
+    private final AuthenticatorChain authenticators = new AuthenticatorChain();
+    private final AuthorizerChain authorizers = new AuthorizerChain();
+    private final List<ResourceKind> pendingKinds = new ArrayList<>();
+    private ContributedKinds contributedKinds;
+    private ServiceRegistration<ClusterResources> clusterResources;
     private final Metrics metrics = new Metrics();
     private final ScheduledExecutorService timers;
     private final GenericRegistry registry;
@@ -85,7 +106,10 @@ public final class ApiServer {
      * on the new backend.
      */
     @Activate
-    public ApiServer(Config config, @Reference KeyValueStore store) throws Exception {
+    public ApiServer(Config config, @Reference KeyValueStore store, @Reference AdmissionPlugins admission,
+            BundleContext context) throws Exception {
+        authenticators.order(List.of(config.authenticators()));
+        authorizers.order(List.of(config.authorizers()));
         Registry resources = new Registry(BuiltinResources.definitions());
         registry = new GenericRegistry(store, admission, Clock.systemUTC());
         timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -111,17 +135,28 @@ public final class ApiServer {
         routes.addMapping(new ServletPathSpec("/metrics"), new MetricsHandler(metrics));
         routes.addMapping(new ServletPathSpec("/openapi/*"), new OpenApiHandler(openApi));
         ApiHandler api = new ApiHandler(resources, registry, new ApiSelectors(), metrics, timers, Clock.systemUTC(),
-                authorizers::authorize, () -> !authorizers.any(), openApi);
+                authenticators, authorizers, openApi);
         routes.addMapping(new ServletPathSpec("/api/*"), api);
         routes.addMapping(new ServletPathSpec("/apis/*"), api);
         for (HealthEndpoints.Endpoint endpoint : HealthEndpoints.Endpoint.values()) {
             routes.addMapping(new ServletPathSpec("/" + endpoint.path() + "/*"), new HealthHandler(health, endpoint));
         }
-        server.setHandler(new ContextHandler(new Handler.Sequence(routes, new NotFoundHandler()), "/"));
+        server.setHandler(new ContextHandler(new SecurityHandler(new Handler.Sequence(routes, new NotFoundHandler()),
+                authenticators, authorizers), "/"));
         // Stored CRDs arrive as ADDED events once watching starts, so a restart serves their resources again.
         crdController = new CrdController(resources, registry, openApi, Clock.systemUTC());
         crdController.start();
+        synchronized (pendingKinds) {
+            contributedKinds = new ContributedKinds(resources, registry);
+            pendingKinds.forEach(contributedKinds::add);
+            pendingKinds.clear();
+        }
         server.start();
+        if (context != null) {
+            // Plugins of this Karaf (authorizers, admission plugins) read and write through it.
+            clusterResources = context.registerService(ClusterResources.class,
+                    new LocalClusterResources(resources, registry), null);
+        }
 
         int port = connector.getLocalPort();
         String url = "http://" + advertisedHost(config) + ":" + port;
@@ -139,6 +174,9 @@ public final class ApiServer {
     void stop() throws Exception {
         // Fail /readyz first, so load balancers stop sending before the port closes (as upstream).
         health.shuttingDown();
+        if (clusterResources != null) {
+            clusterResources.unregister();
+        }
         server.stop();
         crdController.close();
         registry.close();
@@ -167,22 +205,35 @@ public final class ApiServer {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addMutatingAdmission(MutatingAdmission plugin) {
-        admission.add(plugin);
+    void addAuthenticator(Authenticator authenticator) {
+        authenticators.add(authenticator);
     }
 
-    void removeMutatingAdmission(MutatingAdmission plugin) {
-        admission.remove(plugin);
+    void removeAuthenticator(Authenticator authenticator) {
+        authenticators.remove(authenticator);
     }
 
+    /** Kinds contributed by bundles are served while their service is registered. */
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addValidatingAdmission(ValidatingAdmission plugin) {
-        admission.add(plugin);
+    void addResourceKind(ResourceKind kind) {
+        synchronized (pendingKinds) {
+            if (contributedKinds == null) {
+                pendingKinds.add(kind);
+                return;
+            }
+        }
+        contributedKinds.add(kind);
     }
 
-    void removeValidatingAdmission(ValidatingAdmission plugin) {
-        admission.remove(plugin);
+    void removeResourceKind(ResourceKind kind) {
+        synchronized (pendingKinds) {
+            if (contributedKinds == null) {
+                pendingKinds.remove(kind);
+                return;
+            }
+        }
+        contributedKinds.remove(kind);
     }
 
     static Path dataDir(Config config) {

@@ -30,7 +30,7 @@ class ApiServerTest {
     @BeforeEach
     void start() throws Exception {
         store = new EmbeddedKeyValueStore(storeConfig(data.resolve("storage")));
-        server = new ApiServer(config(data), store);
+        server = TestSecurity.apiServer(config(data), store);
         String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
         Matcher m = Pattern.compile("server: (http://\\S+)").matcher(kubeconfig);
         assertTrue(m.find(), kubeconfig);
@@ -113,6 +113,16 @@ class ApiServerTest {
             @Override
             public int max_threads() {
                 return 16;
+            }
+
+            @Override
+            public String[] authenticators() {
+                return new String[0];
+            }
+
+            @Override
+            public String[] authorizers() {
+                return new String[0];
             }
         };
     }

@@ -32,7 +32,7 @@ class StrategicMergePatchHttpTest {
     @BeforeEach
     void start() throws Exception {
         store = new EmbeddedKeyValueStore(ApiServerTest.storeConfig(data.resolve("storage")));
-        server = new ApiServer(ApiServerTest.config(data), store);
+        server = TestSecurity.apiServer(ApiServerTest.config(data), store);
         Matcher m = Pattern.compile("server: (http://\\S+)").matcher(Files.readString(data.resolve("admin.kubeconfig")));
         assertTrue(m.find());
         base = m.group(1);

@@ -14,7 +14,7 @@ public final class TestApiServer implements AutoCloseable {
 
     private TestApiServer(Path data) throws Exception {
         store = new EmbeddedKeyValueStore(ApiServerTest.storeConfig(data.resolve("storage")));
-        server = new ApiServer(ApiServerTest.config(data), store);
+        server = TestSecurity.apiServer(ApiServerTest.config(data), store);
         String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
         Matcher m = Pattern.compile("server: (http://\\S+)").matcher(kubeconfig);
         if (!m.find()) {

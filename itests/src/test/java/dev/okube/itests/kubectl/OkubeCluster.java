@@ -168,6 +168,24 @@ final class OkubeCluster implements AutoCloseable {
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
+    /**
+     * Runs one Karaf shell command in the cluster (bin/client, batch mode), e.g.
+     * {@code feature:uninstall okube-admission-podpreset} or {@code kube:admission}.
+     */
+    Result shell(String command) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(home.resolve("bin/client").toString(), "-r", "30", "-d", "1", command);
+        Path out = Files.createTempFile(home, "client", ".out");
+        Path err = Files.createTempFile(home, "client", ".err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null")));
+        Process p = pb.start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("bin/client \"" + command + "\" did not finish in 120 s");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     /** Starts kubectl in the background (for -w); the caller destroys it. */
     Process kubectlBackground(Path stdout, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig=" + kubeconfig,

@@ -87,6 +87,15 @@ public final class BuiltinResources {
                     List.of(), List.of("api-extensions"), false, Set.of(), true),
             new Spec("admissionregistration.k8s.io", "v1", "ValidatingWebhookConfiguration",
                     "validatingwebhookconfigurations", List.of(), List.of("api-extensions"), false, Set.of(), true),
+            new Spec("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicy", "validatingadmissionpolicies",
+                    List.of(), List.of("api-extensions"), false, Set.of("status"), true),
+            new Spec("admissionregistration.k8s.io", "v1", "ValidatingAdmissionPolicyBinding",
+                    "validatingadmissionpolicybindings", List.of(), List.of("api-extensions"), false, Set.of(), true),
+            // authentication.k8s.io/v1: reviews, answered by the authenticators and never stored
+            new Spec("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", List.of(), List.of(), false, Set.of(),
+                    false),
+            new Spec("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews", List.of(), List.of(),
+                    false, Set.of(), false),
             // authorization.k8s.io/v1: reviews, answered by the authorizers and never stored
             new Spec("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews", List.of(),
                     List.of(), false, Set.of(), false),
@@ -108,7 +117,8 @@ public final class BuiltinResources {
                 default -> new KindStrategy(s.group(), s.version(), s.kind(), s.namespaced(),
                         s.subresources().contains("status"), s.generation());
             };
-            List<String> verbs = s.group().equals("authorization.k8s.io") ? List.of("create") : ResourceDefinition.ALL_VERBS;
+            List<String> verbs = s.group().equals("authorization.k8s.io") || s.group().equals("authentication.k8s.io")
+                    ? List.of("create") : ResourceDefinition.ALL_VERBS;
             defs.add(new ResourceDefinition(s.group(), s.version(), s.kind(), s.plural(), s.kind().toLowerCase(),
                     s.shortNames(), s.categories(), s.namespaced(), s.subresources(), verbs, strategy));
         }

@@ -208,12 +208,12 @@ public final class GenericRegistry implements AutoCloseable {
         recordManagedFields(def, "", null, object, options, now);
 
         AdmissionRequest request = admissionRequest(def, Operation.CREATE, "", namespace, name, object, null, options);
-        admission.mutate(request);
+        admission.mutate(request, options.warnings());
         List<ResourceStrategy.FieldProblem> problems = def.strategy().validateCreate(object);
         if (!problems.isEmpty()) {
             throw ApiException.invalid(def, StoredObjects.name(object), problems);
         }
-        admission.validate(request);
+        admission.validate(request, options.warnings());
         name = StoredObjects.name(object);
         if (options.dryRun()) {
             // Nothing is written, but an existing name is still AlreadyExists, as upstream's DryRunnableStorage.
@@ -319,12 +319,12 @@ public final class GenericRegistry implements AutoCloseable {
 
             AdmissionRequest request = admissionRequest(def, Operation.UPDATE, status ? "status" : "", namespace, name,
                     updated, old, options);
-            admission.mutate(request);
+            admission.mutate(request, options.warnings());
             List<ResourceStrategy.FieldProblem> problems = def.strategy().validateUpdate(updated, old);
             if (!problems.isEmpty()) {
                 throw ApiException.invalid(def, name, problems);
             }
-            admission.validate(request);
+            admission.validate(request, options.warnings());
             if (updated.equals(old)) {
                 return old; // a no-op write does not bump the resourceVersion, as upstream
             }
@@ -396,8 +396,8 @@ public final class GenericRegistry implements AutoCloseable {
             }
             AdmissionRequest request = admissionRequest(def, Operation.DELETE, "", namespace, name, null, current,
                     writeOptions);
-            admission.mutate(request);
-            admission.validate(request);
+            admission.mutate(request, writeOptions.warnings());
+            admission.validate(request, writeOptions.warnings());
 
             ObjectNode updated = current.deepCopy();
             ObjectNode updatedMeta = Json.metadata(updated);

@@ -46,6 +46,11 @@ public final class Registry {
         return Optional.ofNullable(byPath.get(group + "/" + version + "/" + plural));
     }
 
+    /** A served resource by group and plural, whatever its version (the first registered). */
+    public Optional<ResourceDefinition> findResource(String group, String plural) {
+        return byPath.values().stream().filter(d -> d.group().equals(group) && d.plural().equals(plural)).findFirst();
+    }
+
     public Optional<ResourceDefinition> findKind(String group, String kind) {
         return byPath.values().stream().filter(d -> d.group().equals(group) && d.kind().equals(kind)).findFirst();
     }

@@ -284,6 +284,13 @@ public final class WatchCache implements AutoCloseable {
         }
     }
 
+    /** The object stored under a key right now (shared, never to be changed), or null. */
+    public ObjectNode get(String key) {
+        synchronized (lock) {
+            return objects.get(key);
+        }
+    }
+
     /** A snapshot list of the objects under a key prefix that pass the options' selectors. */
     public Snapshot list(String prefix, ListOptions options) {
         synchronized (lock) {

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
+import dev.okube.api.authorization.RuleSet;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -21,15 +23,15 @@ import tools.jackson.databind.node.ObjectNode;
  */
 final class AccessReviews {
     private final Function<AuthorizationRequest, Verdict> authorizer;
-    private final BooleanSupplier rulesEnumerable;
+    private final BiFunction<UserInfo, String, RuleSet> rules;
 
     /**
-     * @param authorizer      the authorizer chain
-     * @param rulesEnumerable whether every rule is known (true only while no authorizer restricts anything)
+     * @param authorizer the authorizer chain
+     * @param rules      the chain's rules for a user in a namespace
      */
-    AccessReviews(Function<AuthorizationRequest, Verdict> authorizer, BooleanSupplier rulesEnumerable) {
+    AccessReviews(Function<AuthorizationRequest, Verdict> authorizer, BiFunction<UserInfo, String, RuleSet> rules) {
         this.authorizer = authorizer;
-        this.rulesEnumerable = rulesEnumerable;
+        this.rules = rules;
     }
 
     static boolean handles(ResourceDefinition def) {
@@ -44,7 +46,7 @@ final class AccessReviews {
         review.remove("status");
         ObjectNode status = review.putObject("status");
         switch (def.kind()) {
-            case "SelfSubjectRulesReview" -> rules(spec, status);
+            case "SelfSubjectRulesReview" -> rules(spec, status, requester);
             case "SelfSubjectAccessReview" -> access(spec, status, requester, "");
             case "LocalSubjectAccessReview" -> {
                 String ns = Json.text(spec, "resourceAttributes", "namespace");
@@ -83,22 +85,34 @@ final class AccessReviews {
         }
     }
 
-    private void rules(ObjectNode spec, ObjectNode status) {
-        if (rulesEnumerable.getAsBoolean()) {
-            ObjectNode resource = status.putArray("resourceRules").addObject();
-            resource.putArray("verbs").add("*");
-            resource.putArray("apiGroups").add("*");
-            resource.putArray("resources").add("*");
-            ObjectNode nonResource = status.putArray("nonResourceRules").addObject();
-            nonResource.putArray("verbs").add("*");
-            nonResource.putArray("nonResourceURLs").add("*");
-            status.put("incomplete", false);
-        } else {
-            status.putArray("resourceRules");
-            status.putArray("nonResourceRules");
-            status.put("incomplete", true);
-            status.put("evaluationError", "the installed authorizers cannot list their rules");
+    private void rules(ObjectNode spec, ObjectNode status, UserInfo requester) {
+        String namespace = Json.text(spec, "namespace");
+        RuleSet set = rules.apply(requester, namespace == null ? "" : namespace);
+        ArrayNode resourceRules = status.putArray("resourceRules");
+        for (RuleSet.ResourceRule r : set.resourceRules()) {
+            ObjectNode rule = resourceRules.addObject();
+            strings(rule, "verbs", r.verbs());
+            strings(rule, "apiGroups", r.apiGroups());
+            strings(rule, "resources", r.resources());
+            if (!r.resourceNames().isEmpty()) {
+                strings(rule, "resourceNames", r.resourceNames());
+            }
         }
+        ArrayNode nonResourceRules = status.putArray("nonResourceRules");
+        for (RuleSet.NonResourceRule r : set.nonResourceRules()) {
+            ObjectNode rule = nonResourceRules.addObject();
+            strings(rule, "verbs", r.verbs());
+            strings(rule, "nonResourceURLs", r.nonResourceURLs());
+        }
+        status.put("incomplete", set.incomplete());
+        if (!set.evaluationError().isEmpty()) {
+            status.put("evaluationError", set.evaluationError());
+        }
+    }
+
+    private static void strings(ObjectNode node, String field, List<String> values) {
+        ArrayNode array = node.putArray(field);
+        values.forEach(array::add);
     }
 
     private static UserInfo subject(ObjectNode spec) {

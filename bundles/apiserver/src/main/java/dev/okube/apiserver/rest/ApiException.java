@@ -63,6 +63,15 @@ public final class ApiException extends RuntimeException {
         return retryAfterSeconds;
     }
 
+    /**
+     * 403 Forbidden about a resource (name, group and resource go into the Status details, as
+     * upstream's NewForbidden), or about a path when {@code resource} is empty.
+     */
+    public static ApiException forbidden(String message, String name, String group, String resource) {
+        return new ApiException(403, "Forbidden", message, name.isEmpty() ? null : name, group,
+                resource.isEmpty() ? null : resource, List.of(), 0);
+    }
+
     public static ApiException notFound(ResourceDefinition def, String name) {
         return new ApiException(404, "NotFound", def.qualifiedResource() + " \"" + name + "\" not found", name,
                 def.group(), def.plural(), List.of(), 0);

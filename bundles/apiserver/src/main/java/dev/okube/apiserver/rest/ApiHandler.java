@@ -1,8 +1,9 @@
 package dev.okube.apiserver.rest;
 
 import dev.okube.api.admission.UserInfo;
-import dev.okube.api.authorization.AuthorizationRequest;
-import dev.okube.api.authorization.Authorizer.Verdict;
+import dev.okube.apiserver.security.AuthenticatorChain;
+import dev.okube.apiserver.security.AuthorizerChain;
+import dev.okube.apiserver.security.Users;
 import dev.okube.apiserver.apply.Apply;
 import dev.okube.apiserver.apply.FieldSet;
 import dev.okube.apiserver.apply.ManagedFields;
@@ -60,9 +61,6 @@ public final class ApiHandler extends Handler.Abstract {
     static final String JSON_TYPE = "application/json";
     private static final String RAW_BODY = "dev.okube.apiserver.rawBody";
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
-    /** No authentication yet: every request acts as the cluster administrator. */
-    private static final UserInfo ADMIN = new UserInfo("system:admin", "", List.of("system:masters",
-            "system:authenticated"), Map.of());
 
     private final Registry registry;
     private final GenericRegistry store;
@@ -72,20 +70,22 @@ public final class ApiHandler extends Handler.Abstract {
     private final ScheduledExecutorService timers;
     private final Clock clock;
     private final AccessReviews reviews;
+    private final AuthenticationReviews authenticationReviews;
     private final FieldValidation fieldValidation;
     private final Semaphore readonly = new Semaphore(MAX_READONLY_INFLIGHT);
     private final Semaphore mutating = new Semaphore(MAX_MUTATING_INFLIGHT);
 
     /**
-     * @param authorizer      the authorizer chain, for the access review APIs
-     * @param rulesEnumerable whether every rule of the chain is known (no authorizer restricts anything)
+     * @param authenticators the authenticator chain, for the authentication review APIs
+     * @param authorizers    the authorizer chain, for the access review APIs
      */
     public ApiHandler(Registry registry, GenericRegistry store, Selectors selectors, Metrics metrics,
-            ScheduledExecutorService timers, Clock clock, Function<AuthorizationRequest, Verdict> authorizer,
-            BooleanSupplier rulesEnumerable, OpenApi openApi) {
+            ScheduledExecutorService timers, Clock clock, AuthenticatorChain authenticators,
+            AuthorizerChain authorizers, OpenApi openApi) {
         this.registry = registry;
         this.fieldValidation = new FieldValidation(openApi);
-        this.reviews = new AccessReviews(authorizer, rulesEnumerable);
+        this.reviews = new AccessReviews(authorizers::authorize, authorizers::rules);
+        this.authenticationReviews = new AuthenticationReviews(authenticators);
         this.store = store;
         this.selectors = selectors;
         this.discovery = new Discovery(registry);
@@ -237,7 +237,9 @@ public final class ApiHandler extends Handler.Abstract {
             // a DELETE here must not become a deletecollection over every namespace.
             throw ApiException.methodNotAllowed();
         }
-        WriteOptions writeOptions = new WriteOptions(ADMIN, dryRun(query), fieldManager(request, query));
+        UserInfo user = Users.of(request);
+        WriteOptions writeOptions = new WriteOptions(user, dryRun(query), fieldManager(request, query),
+                warning -> addWarning(response, warning));
         String accept = request.getHeaders().get(HttpHeader.ACCEPT);
         if (!def.verbs().contains(kubeVerb(method, info))) {
             throw ApiException.methodNotAllowed();
@@ -246,7 +248,12 @@ public final class ApiHandler extends Handler.Abstract {
             return serveScale(request, response, callback, info, def, method, writeOptions);
         }
         if (AccessReviews.handles(def)) {
-            ObjectNode review = reviews.review(def, info.namespace(), decodeBody(request, def), ADMIN);
+            ObjectNode review = reviews.review(def, info.namespace(), decodeBody(request, def), user);
+            writeObject(response, callback, 201, def, review, accept, query);
+            return 201;
+        }
+        if (AuthenticationReviews.handles(def)) {
+            ObjectNode review = authenticationReviews.review(def, decodeBody(request, def), user);
             writeObject(response, callback, 201, def, review, accept, query);
             return 201;
         }
@@ -301,7 +308,7 @@ public final class ApiHandler extends Handler.Abstract {
                 DeleteOptions options = deleteOptions(optionsJson);
                 // kubectl delete --dry-run=server puts dryRun in the DeleteOptions body, not the query.
                 if (!writeOptions.dryRun() && dryRunValues(Json.at(optionsJson, "dryRun"))) {
-                    writeOptions = new WriteOptions(writeOptions.user(), true, writeOptions.fieldManager());
+                    writeOptions = writeOptions.withDryRun(true);
                 }
                 if (info.name().isEmpty()) {
                     List<ObjectNode> deleted = store.deleteCollection(def, info.namespace(), listOptions(def, query),
@@ -329,6 +336,13 @@ public final class ApiHandler extends Handler.Abstract {
     private void validateFields(Response response, ResourceDefinition def, ObjectNode body, byte[] raw, Fields query) {
         for (String warning : fieldValidation.check(def, body, raw,
                 FieldValidation.mode(query.getValue("fieldValidation")))) {
+            addWarning(response, warning);
+        }
+    }
+
+    /** A warning for the client, as upstream's Warning header: code 299, agent "-", the text quoted. */
+    private static void addWarning(Response response, String warning) {
+        if (!response.isCommitted()) {
             response.getHeaders().add(HttpHeader.WARNING, "299 - " + Json.MAPPER.writeValueAsString(warning));
         }
     }
@@ -524,7 +538,7 @@ public final class ApiHandler extends Handler.Abstract {
         validateFields(response, def, body, query);
         ManagedFields.Scope scope = ManagedFields.scope(def.group(), def.version(), def.kind(), info.subresource(),
                 def.subresources().contains("status"));
-        WriteOptions unrecorded = new WriteOptions(writeOptions.user(), writeOptions.dryRun(), null);
+        WriteOptions unrecorded = writeOptions.withFieldManager(null);
         try {
             ObjectNode updated = store.guaranteedUpdate(def, info.namespace(), info.name(), 0, current -> {
                 ObjectNode result = applyOrConflict(current, body, manager, force, scope);
@@ -973,7 +987,8 @@ public final class ApiHandler extends Handler.Abstract {
         return s;
     }
 
-    private static void writeError(Response response, Callback callback, ApiException e) {
+    /** Answers an error as a Kubernetes Status, the only error shape API clients understand. */
+    public static void writeError(Response response, Callback callback, ApiException e) {
         if (e.retryAfterSeconds() > 0) {
             response.getHeaders().put(HttpHeader.RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
         }
