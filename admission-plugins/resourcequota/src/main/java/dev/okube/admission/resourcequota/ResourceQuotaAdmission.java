@@ -16,7 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -59,17 +58,18 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
     private final Clock clock;
     private final long timeoutMillis;
     private final int retries;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final QuotaLedger ledger;
     /** Quotas as this plugin last wrote them: the watch cache may not have caught up yet. */
     private final Map<String, ObjectNode> written = new ConcurrentHashMap<>();
 
     @Activate
-    public ResourceQuotaAdmission(@Reference ClusterResources resources, Config config) {
-        this(resources, Clock.systemUTC(), config.evaluationTimeoutMillis(), config.conflictRetries());
+    public ResourceQuotaAdmission(@Reference ClusterResources resources, @Reference QuotaLedger ledger, Config config) {
+        this(resources, ledger, Clock.systemUTC(), config.evaluationTimeoutMillis(), config.conflictRetries());
     }
 
-    ResourceQuotaAdmission(ClusterResources resources, Clock clock, long timeoutMillis, int retries) {
+    ResourceQuotaAdmission(ClusterResources resources, QuotaLedger ledger, Clock clock, long timeoutMillis, int retries) {
         this.resources = resources;
+        this.ledger = ledger;
         this.clock = clock;
         this.timeoutMillis = timeoutMillis;
         this.retries = Math.max(0, retries);
@@ -93,9 +93,8 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
         if (resources.list(QUOTAS, namespace).isEmpty()) {
             return AdmissionResponse.allow();
         }
-        ReentrantLock lock = locks.computeIfAbsent(namespace, n -> new ReentrantLock(true));
         try {
-            if (!lock.tryLock(timeoutMillis, TimeUnit.MILLISECONDS)) {
+            if (!ledger.lock(namespace, timeoutMillis)) {
                 return AdmissionResponse.deny(500, "InternalError",
                         "Internal error occurred: resource quota evaluation timed out");
             }
@@ -106,7 +105,7 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
         try {
             return evaluate(request, evaluator);
         } finally {
-            lock.unlock();
+            ledger.unlock(namespace);
         }
     }
 
@@ -162,6 +161,10 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
                 }
             }
             if (failed.isEmpty()) {
+                if (request.operation() == AdmissionRequest.Operation.CREATE) {
+                    // Until the object is visible, the controller's recounts must include it.
+                    ledger.charged(namespace, evaluator.resource(), request.name(), request.object(), clock.instant());
+                }
                 return AdmissionResponse.allow();
             }
             pending = failed;

@@ -58,6 +58,8 @@ public final class ResourceQuotaController {
     }
 
     private final ClusterResources resources;
+    private final QuotaLedger ledger;
+    private final AutoCloseable ledgerListener;
     private final Clock clock;
     private final Evaluators evaluators = new Evaluators();
     private final ScheduledExecutorService worker;
@@ -68,19 +70,34 @@ public final class ResourceQuotaController {
     private volatile boolean stopped;
 
     @Activate
-    public ResourceQuotaController(@Reference ClusterResources resources, Config config) {
-        this(resources, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(r -> {
+    public ResourceQuotaController(@Reference ClusterResources resources, @Reference QuotaLedger ledger,
+            Config config) {
+        this(resources, ledger, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "resourcequota-controller");
             t.setDaemon(true);
             return t;
         }), config.resyncPeriodSeconds());
     }
 
-    ResourceQuotaController(ClusterResources resources, Clock clock, ScheduledExecutorService worker,
-            long resyncSeconds) {
+    ResourceQuotaController(ClusterResources resources, QuotaLedger ledger, Clock clock,
+            ScheduledExecutorService worker, long resyncSeconds) {
         this.resources = resources;
+        this.ledger = ledger;
         this.clock = clock;
         this.worker = worker;
+        // A charge whose object never shows up (its create failed after admission) is released by a
+        // recount once it expires.
+        this.ledgerListener = ledger.listen(charge -> {
+            Evaluator e = evaluators.forResource(charge.resource());
+            long delay = Math.max(0, Duration.between(clock.instant(), charge.expires()).toMillis()) + 100;
+            if (e != null && !stopped) {
+                try {
+                    worker.schedule(() -> enqueueNamespace(charge.namespace(), e), delay, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException ignored) {
+                    // shutting down
+                }
+            }
+        });
         watch(QUOTAS, this::onQuota);
         for (Evaluator e : evaluators.builtIn()) {
             watchObjects(e);
@@ -93,6 +110,11 @@ public final class ResourceQuotaController {
     @Deactivate
     public void deactivate() {
         stopped = true;
+        try {
+            ledgerListener.close();
+        } catch (Exception e) {
+            LOG.debug("closing the ledger listener", e);
+        }
         for (AutoCloseable w : watches.values()) {
             try {
                 w.close();
@@ -137,7 +159,11 @@ public final class ResourceQuotaController {
 
     private void onObject(Evaluator evaluator, ResourceEvent event) {
         boolean replenish = switch (event.type()) {
-            case ADDED -> false; // admission charged it
+            case ADDED -> {
+                JsonNode meta = event.object().path("metadata");
+                ledger.seen(meta.path("namespace").asString(""), evaluator.resource(), meta.path("name").asString(""));
+                yield false; // admission charged it
+            }
             case DELETED -> true;
             case MODIFIED -> {
                 Instant now = clock.instant();
@@ -242,6 +268,25 @@ public final class ResourceQuotaController {
      * wrote the quota meanwhile) throws and the key is retried.
      */
     void sync(String namespace, String name) {
+        boolean locked;
+        try {
+            locked = ledger.lock(namespace, 10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!locked) {
+            throw new IllegalStateException("namespace " + namespace + " stayed busy with admissions");
+        }
+        try {
+            syncLocked(namespace, name);
+        } finally {
+            ledger.unlock(namespace);
+        }
+    }
+
+    /** The recount, with the namespace locked against admission's charges. */
+    private void syncLocked(String namespace, String name) {
         Optional<ObjectNode> found = resources.get(QUOTAS, namespace, name);
         if (found.isEmpty()) {
             return;
@@ -296,7 +341,19 @@ public final class ResourceQuotaController {
             for (String n : names) {
                 stats.put(n, Quantity.ZERO);
             }
-            for (ObjectNode object : resources.list(e.resource(), namespace)) {
+            List<ObjectNode> objects = new ArrayList<>(resources.list(e.resource(), namespace));
+            Set<String> present = new java.util.HashSet<>();
+            for (ObjectNode object : objects) {
+                present.add(object.path("metadata").path("name").asString(""));
+            }
+            for (QuotaLedger.Charge charge : ledger.pending(namespace, e.resource(), now)) {
+                if (present.contains(charge.name())) {
+                    ledger.seen(namespace, e.resource(), charge.name());
+                } else {
+                    objects.add(charge.object()); // admitted, not visible yet: it counts
+                }
+            }
+            for (ObjectNode object : objects) {
                 boolean inScope = true;
                 for (ScopeRequirement scope : scopes) {
                     try {

@@ -30,7 +30,7 @@ class ResourceQuotaAdmissionTest {
     static final ResourceType QUOTAS = ResourceType.core("resourcequotas");
 
     final InMemoryClusterResources cluster = new InMemoryClusterResources();
-    final ResourceQuotaAdmission plugin = new ResourceQuotaAdmission(cluster, Clock.systemUTC(), 2000, 5);
+    final ResourceQuotaAdmission plugin = new ResourceQuotaAdmission(cluster, new QuotaLedger(), Clock.systemUTC(), 2000, 5);
 
     /** A quota whose status the controller has computed already. */
     ObjectNode quota(String name, String hard, String used) {
@@ -284,7 +284,7 @@ class ResourceQuotaAdmissionTest {
                 return cluster.updateStatus(type, object);
             }
         };
-        ResourceQuotaAdmission p = new ResourceQuotaAdmission(racing, Clock.systemUTC(), 2000, 5);
+        ResourceQuotaAdmission p = new ResourceQuotaAdmission(racing, new QuotaLedger(), Clock.systemUTC(), 2000, 5);
         assertTrue(p.validate(createPod(pod("x"))).allowed());
         assertEquals(2, calls.get());
         assertEquals("3", quotaNow("q").path("status").path("used").path("pods").asString());

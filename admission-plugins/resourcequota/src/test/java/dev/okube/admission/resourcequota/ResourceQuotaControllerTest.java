@@ -28,6 +28,7 @@ class ResourceQuotaControllerTest {
                     ResourceType.core("configmaps"), ResourceType.core("secrets"),
                     ResourceType.core("replicationcontrollers"));
     final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor();
+    final QuotaLedger ledger = new QuotaLedger(java.time.Duration.ofSeconds(2));
     ResourceQuotaController controller;
 
     @AfterEach
@@ -39,7 +40,7 @@ class ResourceQuotaControllerTest {
     }
 
     void start() {
-        controller = new ResourceQuotaController(cluster, Clock.systemUTC(), worker, 0);
+        controller = new ResourceQuotaController(cluster, ledger, Clock.systemUTC(), worker, 0);
     }
 
     ObjectNode pod(String name, String extra) {
@@ -112,7 +113,7 @@ class ResourceQuotaControllerTest {
         start();
         cluster.put(QUOTAS, json("{'metadata':{'name':'q','namespace':'ns'},'spec':{'hard':{'pods':'2'}}}"));
         awaitUsed("q", "pods", "0");
-        ResourceQuotaAdmission admission = new ResourceQuotaAdmission(cluster, Clock.systemUTC(), 2000, 5);
+        ResourceQuotaAdmission admission = new ResourceQuotaAdmission(cluster, ledger, Clock.systemUTC(), 2000, 5);
         for (String name : new String[] {"p1", "p2"}) {
             ObjectNode p = json("{'metadata':{'name':'" + name + "','namespace':'ns'},'spec':{'containers':[{'name':'c'}]}}");
             assertTrue(admission.validate(create("pods", "Pod", p)).allowed());
@@ -186,5 +187,37 @@ class ResourceQuotaControllerTest {
         String rv = cluster.get(QUOTAS, "ns", "q").orElseThrow().path("metadata").path("resourceVersion").asString();
         controller.sync("ns", "q");
         assertEquals(rv, cluster.get(QUOTAS, "ns", "q").orElseThrow().path("metadata").path("resourceVersion").asString());
+    }
+
+    @Test
+    void aRecountDoesNotReleaseAChargeWhoseObjectIsNotStoredYet() throws Exception {
+        start();
+        cluster.put(QUOTAS, json("{'metadata':{'name':'q','namespace':'ns'},'spec':{'hard':{'pods':'2'}}}"));
+        awaitUsed("q", "pods", "0");
+        ResourceQuotaAdmission admission = new ResourceQuotaAdmission(cluster, ledger, Clock.systemUTC(), 2000, 5);
+        ObjectNode inFlight = json("{'metadata':{'name':'in-flight','namespace':'ns'},'spec':{'containers':[{'name':'c'}]}}");
+        assertTrue(admission.validate(create("pods", "Pod", inFlight)).allowed());
+        assertEquals("1", used("q").path("pods").asString());
+        // A recount now (say, another pod was deleted) still counts the admitted pod...
+        controller.sync("ns", "q");
+        assertEquals("1", used("q").path("pods").asString());
+        // ...and once it is stored, it counts by itself.
+        cluster.put(PODS, inFlight);
+        controller.sync("ns", "q");
+        assertEquals("1", used("q").path("pods").asString());
+        assertEquals(0, ledger.size());
+    }
+
+    @Test
+    void aChargeWhoseCreateFailedIsReleasedWhenItExpires() throws Exception {
+        start();
+        cluster.put(QUOTAS, json("{'metadata':{'name':'q','namespace':'ns'},'spec':{'hard':{'pods':'2'}}}"));
+        awaitUsed("q", "pods", "0");
+        ResourceQuotaAdmission admission = new ResourceQuotaAdmission(cluster, ledger, Clock.systemUTC(), 2000, 5);
+        ObjectNode never = json("{'metadata':{'name':'never','namespace':'ns'},'spec':{'containers':[{'name':'c'}]}}");
+        assertTrue(admission.validate(create("pods", "Pod", never)).allowed());
+        assertEquals("1", used("q").path("pods").asString());
+        // Never stored: two seconds later (the ledger's lifetime here) the controller recounts by itself.
+        awaitUsed("q", "pods", "0");
     }
 }
