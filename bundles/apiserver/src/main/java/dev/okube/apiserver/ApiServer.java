@@ -4,6 +4,7 @@ import dev.okube.api.authentication.Authenticator;
 import dev.okube.api.resources.ClusterResources;
 import dev.okube.api.resources.ResourceKind;
 import dev.okube.apiserver.admission.AdmissionPlugins;
+import dev.okube.apiserver.config.ConfigLists;
 import dev.okube.apiserver.crd.ContributedKinds;
 import dev.okube.apiserver.security.AuthenticatorChain;
 import dev.okube.apiserver.security.AuthorizerChain;
@@ -108,8 +109,8 @@ public final class ApiServer {
     @Activate
     public ApiServer(Config config, @Reference KeyValueStore store, @Reference AdmissionPlugins admission,
             BundleContext context) throws Exception {
-        authenticators.order(List.of(config.authenticators()));
-        authorizers.order(List.of(config.authorizers()));
+        authenticators.order(ConfigLists.of(config.authenticators()));
+        authorizers.order(ConfigLists.of(config.authorizers()));
         Registry resources = new Registry(BuiltinResources.definitions());
         registry = new GenericRegistry(store, admission, Clock.systemUTC());
         timers = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -5,10 +5,10 @@ import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.admission.MutatingAdmission;
 import dev.okube.api.admission.ValidatingAdmission;
+import dev.okube.apiserver.config.ConfigLists;
 import dev.okube.apiserver.registry.AdmissionChain;
 import dev.okube.apiserver.rest.ApiException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +90,7 @@ public final class AdmissionPlugins implements AdmissionChain, AdmissionChainSta
             Set<String> failOpen) {
         static Settings of(Config config) {
             Map<String, Long> budgets = new HashMap<>();
-            for (String pair : config.timeouts()) {
+            for (String pair : ConfigLists.of(config.timeouts())) {
                 int eq = pair.indexOf('=');
                 if (eq > 0) {
                     try {
@@ -101,10 +101,9 @@ public final class AdmissionPlugins implements AdmissionChain, AdmissionChainSta
                     }
                 }
             }
-            return new Settings(Arrays.stream(config.order()).map(String::trim).toList(),
-                    Set.copyOf(Arrays.stream(config.disabled()).map(String::trim).toList()),
+            return new Settings(ConfigLists.of(config.order()), Set.copyOf(ConfigLists.of(config.disabled())),
                     TimeUnit.MILLISECONDS.toNanos(Math.max(1, config.timeout_ms())), Map.copyOf(budgets),
-                    Set.copyOf(Arrays.stream(config.fail_open()).map(String::trim).toList()));
+                    Set.copyOf(ConfigLists.of(config.fail_open())));
         }
 
         long budget(String name) {

@@ -119,7 +119,8 @@ class AdmissionPluginsTest {
         assertEquals(List.of(), chain.missing());
 
         calls.clear();
-        chain.modified(config(new String[] {"Z", "C"}, new String[] {"A"}, 1000, new String[0]));
+        // From a .cfg file a list arrives as one comma-separated string.
+        chain.modified(config(new String[] {"Z, C"}, new String[] {"A"}, 1000, new String[0]));
         run(chain);
         assertEquals(List.of("Z", "Off", "B", "V"), calls);
         assertEquals(List.of("C"), chain.missing());
