@@ -148,6 +148,12 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
                 try {
                     ObjectNode stored = resources.updateStatus(QUOTAS, quota.withUsed(charge.getValue()));
                     written.put(key(namespace, quota.name()), stored);
+                    if (request.operation() == AdmissionRequest.Operation.CREATE) {
+                        // Charged: until the object is visible the controller's recounts include it, and if
+                        // it never appears (refused later, or its create fails) the charge expires.
+                        ledger.charged(namespace, evaluator.resource(), request.name(), request.object(),
+                                clock.instant());
+                    }
                 } catch (ResourceException e) {
                     if (e.isNotFound()) {
                         continue; // deleted meanwhile: nothing to charge
@@ -161,10 +167,6 @@ public final class ResourceQuotaAdmission implements ValidatingAdmission {
                 }
             }
             if (failed.isEmpty()) {
-                if (request.operation() == AdmissionRequest.Operation.CREATE) {
-                    // Until the object is visible, the controller's recounts must include it.
-                    ledger.charged(namespace, evaluator.resource(), request.name(), request.object(), clock.instant());
-                }
                 return AdmissionResponse.allow();
             }
             pending = failed;
