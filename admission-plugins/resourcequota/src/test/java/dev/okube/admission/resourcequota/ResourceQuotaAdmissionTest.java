@@ -11,18 +11,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.okube.api.admission.AdmissionRequest;
 import dev.okube.api.admission.AdmissionResponse;
 import dev.okube.api.resources.ClusterResources;
-import dev.okube.api.resources.ResourceEvent;
 import dev.okube.api.resources.ResourceType;
+import dev.okube.testkit.ForwardingResources;
 import dev.okube.testkit.InMemoryClusterResources;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.node.ObjectNode;
 
@@ -273,7 +271,7 @@ class ResourceQuotaAdmissionTest {
         quota("q", "{'pods':'3'}", "{'pods':'1'}");
         // Someone (the controller) writes the quota just before our first status update.
         AtomicInteger calls = new AtomicInteger();
-        ClusterResources racing = new Delegating(cluster) {
+        ClusterResources racing = new ForwardingResources(cluster) {
             @Override
             public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
                 if (calls.getAndIncrement() == 0) {
@@ -313,55 +311,6 @@ class ResourceQuotaAdmissionTest {
             assertEquals("5", quotaNow("q").path("status").path("used").path("pods").asString());
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    /** A ClusterResources that forwards everything; tests override what they need. */
-    static class Delegating implements ClusterResources {
-        final ClusterResources inner;
-
-        Delegating(ClusterResources inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public boolean serves(ResourceType type) {
-            return inner.serves(type);
-        }
-
-        @Override
-        public Optional<ObjectNode> get(ResourceType type, String namespace, String name) {
-            return inner.get(type, namespace, name);
-        }
-
-        @Override
-        public List<ObjectNode> list(ResourceType type, String namespace) {
-            return inner.list(type, namespace);
-        }
-
-        @Override
-        public AutoCloseable watch(ResourceType type, Consumer<ResourceEvent> handler) {
-            return inner.watch(type, handler);
-        }
-
-        @Override
-        public ObjectNode create(ResourceType type, ObjectNode object) {
-            return inner.create(type, object);
-        }
-
-        @Override
-        public ObjectNode update(ResourceType type, ObjectNode object) {
-            return inner.update(type, object);
-        }
-
-        @Override
-        public ObjectNode updateStatus(ResourceType type, ObjectNode object) {
-            return inner.updateStatus(type, object);
-        }
-
-        @Override
-        public void delete(ResourceType type, String namespace, String name) {
-            inner.delete(type, namespace, name);
         }
     }
 }
