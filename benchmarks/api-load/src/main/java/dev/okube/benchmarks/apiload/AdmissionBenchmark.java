@@ -37,8 +37,9 @@ public final class AdmissionBenchmark {
     private static final Duration LATENCY_PHASE = Duration.ofSeconds(Long.getLong("admission.latencySeconds", 10));
     private static final Duration SETTLE = Duration.ofMillis(Long.getLong("admission.settleMillis", 2500));
     private static final String NAMESPACE = "admission-bench";
+    private static final AtomicInteger FAILURES_SHOWN = new AtomicInteger();
     private static final String FEATURE = "okube-admission-podpreset";
-    private static final String BUNDLE = "dev.okube.podpreset";
+    private static final String BUNDLE = "dev.okube.admission.podpreset";
 
     /** One create: when it was sent, how long it took, its HTTP status, and whether the preset was injected. */
     private record Outcome(long sentNanos, long latencyNanos, int status, boolean injected) {
@@ -107,6 +108,9 @@ public final class AdmissionBenchmark {
     // ---------------------------------------------------------------- chain latency
 
     private void chainLatency(HttpClient http, URI base, KarafShell shell) throws Exception {
+        // A fresh JVM runs every plugin interpreted at first: warm the whole path before measuring.
+        progress("warm-up: creates at " + RATE + "/s for " + LATENCY_PHASE.toSeconds() + " s");
+        paced(http, base, LATENCY_PHASE);
         progress("creates at " + RATE + "/s for " + LATENCY_PHASE.toSeconds() + " s with the default chain");
         List<Outcome> withChain = paced(http, base, LATENCY_PHASE);
         List<String> plugins = pluginNames(shell.run("kube:admission"));
@@ -194,9 +198,9 @@ public final class AdmissionBenchmark {
      */
     private static double swap(KarafShell shell, ConcurrentLinkedQueue<Outcome> outcomes, String command,
             boolean injectedAfter, int cycle) throws Exception {
-        long issued = System.nanoTime();
         shell.run(command);
         long done = System.nanoTime();
+        long issued = shell.lastSentNanos();
         Thread.sleep(SETTLE.toMillis());
         long windowEnd = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(200);
         List<Outcome> window = outcomes.stream().filter(o -> o.sentNanos() >= issued && o.sentNanos() <= windowEnd)
@@ -240,6 +244,9 @@ public final class AdmissionBenchmark {
             long latency = System.nanoTime() - sent;
             outcomes.add(e != null ? new Outcome(sent, latency, 0, false)
                     : new Outcome(sent, latency, r.statusCode(), r.body().contains("BENCH_PRESET")));
+            if ((e != null || r.statusCode() != 201) && FAILURES_SHOWN.incrementAndGet() <= 10) {
+                progress("create failed: " + (e != null ? e.toString() : r.statusCode() + " " + r.body()));
+            }
             inFlight.decrementAndGet();
         });
     }

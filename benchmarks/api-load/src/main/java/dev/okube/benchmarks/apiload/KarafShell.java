@@ -20,26 +20,50 @@ import org.apache.sshd.client.channel.ClientChannelEvent;
 import org.apache.sshd.client.session.ClientSession;
 
 /**
- * One SSH session to okube's Karaf shell, as user okube with the key the first boot generated
+ * SSH to okube's Karaf shell, as user okube with the key the first boot generated
  * (data/okube/client.key), for running shell commands with the client's start-up kept out of the
- * timing: bin/client starts a JVM per command.
+ * timing: bin/client starts a JVM per command. Karaf ends a session after its exec command, so each
+ * command gets a session; {@link #lastSentNanos()} is when the command itself was sent.
  */
 final class KarafShell implements AutoCloseable {
     private final SshClient client;
-    private final ClientSession session;
+    private final int sshPort;
+    private final KeyPair key;
+    private volatile long lastSent;
 
     KarafShell(Path home, int sshPort) throws Exception {
+        this.sshPort = sshPort;
+        // The first boot writes the key in the background; it is there within seconds.
+        Path keyFile = home.resolve("data/okube/client.key");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(keyFile) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        this.key = keyPair(keyFile);
         client = SshClient.setUpDefaultClient();
         client.start();
-        session = client.connect("okube", "127.0.0.1", sshPort).verify(Duration.ofSeconds(30)).getSession();
-        session.addPublicKeyIdentity(keyPair(home.resolve("data/okube/client.key")));
-        session.auth().verify(Duration.ofSeconds(30));
+    }
+
+    /** System.nanoTime() when the last command was sent, after its session was set up. */
+    long lastSentNanos() {
+        return lastSent;
     }
 
     /** Runs a command; returns its output. Throws when the command fails. */
     String run(String command) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try (ClientSession session = client.connect("okube", "127.0.0.1", sshPort).verify(Duration.ofSeconds(30))
+                .getSession()) {
+            session.addPublicKeyIdentity(key);
+            session.auth().verify(Duration.ofSeconds(30));
+            return exec(session, command, out, err);
+        }
+    }
+
+    private String exec(ClientSession session, String command, ByteArrayOutputStream out, ByteArrayOutputStream err)
+            throws IOException {
+        lastSent = System.nanoTime();
         try (ChannelExec exec = session.createExecChannel(command)) {
             exec.setOut(out);
             exec.setErr(err);
@@ -55,8 +79,7 @@ final class KarafShell implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        session.close();
+    public void close() {
         client.stop();
     }
 

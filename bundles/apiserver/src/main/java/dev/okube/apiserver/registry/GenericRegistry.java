@@ -191,7 +191,8 @@ public final class GenericRegistry implements AutoCloseable {
         def.strategy().applyDefaults(object);
         String generateName = Json.text(meta, "generateName");
         String name = Json.text(meta, "name");
-        if ((name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty()) {
+        boolean generated = (name == null || name.isEmpty()) && generateName != null && !generateName.isEmpty();
+        if (generated) {
             meta.put("name", ObjectMetaValidation.generateName(generateName));
         }
         Instant now = clock.instant();
@@ -225,17 +226,28 @@ public final class GenericRegistry implements AutoCloseable {
             return object;
         }
         meta.remove("resourceVersion");
-        try {
-            WriteResult result = await(store.create(def.key(namespace, name), Json.bytes(object), leaseFor(def)));
-            meta.put("resourceVersion", Long.toString(result.revision()));
-            return object;
-        } catch (ApiException e) {
-            if (e.code() == 409) {
-                throw ApiException.alreadyExists(def, name);
+        // A generated name that is taken is generated again, as upstream's RetryGenerateName (GA in
+        // 1.32): five random characters collide often enough in a busy namespace to matter.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                WriteResult result = await(store.create(def.key(namespace, name), Json.bytes(object), leaseFor(def)));
+                meta.put("resourceVersion", Long.toString(result.revision()));
+                return object;
+            } catch (ApiException e) {
+                if (e.code() != 409) {
+                    throw e;
+                }
+                if (!generated || attempt >= GENERATE_NAME_ATTEMPTS || !generateName.equals(Json.text(meta, "generateName"))) {
+                    throw ApiException.alreadyExists(def, name);
+                }
+                name = ObjectMetaValidation.generateName(generateName);
+                meta.put("name", name);
             }
-            throw e;
         }
     }
+
+    /** Upstream's retries of a generated name that is taken. */
+    private static final int GENERATE_NAME_ATTEMPTS = 8;
 
     /**
      * Replaces an object (PUT), or its status when {@code subresource} is "status". A given
