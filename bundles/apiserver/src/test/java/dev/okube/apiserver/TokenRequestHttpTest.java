@@ -41,7 +41,7 @@ class TokenRequestHttpTest {
     private EmbeddedKeyValueStore store;
     private ApiServer server;
     private String base;
-    private final HttpClient http = HttpClient.newHttpClient();
+    private HttpClient http;
     private final RecordingIssuer issuer = new RecordingIssuer(0);
     private final AdmissionPlugins admission = new AdmissionPlugins(TestSecurity.admissionConfig());
 
@@ -95,9 +95,10 @@ class TokenRequestHttpTest {
             }
         });
         String kubeconfig = Files.readString(data.resolve("admin.kubeconfig"));
-        Matcher m = Pattern.compile("server: (http://\\S+)").matcher(kubeconfig);
+        Matcher m = Pattern.compile("server: (https://\\S+)").matcher(kubeconfig);
         assertTrue(m.find(), kubeconfig);
         base = m.group(1);
+        http = TestTls.admin(data);
     }
 
     @AfterEach
