@@ -75,7 +75,7 @@ class TokenRequestHttpTest {
         @Override
         public String issueLegacy(String namespace, String serviceAccountName, String serviceAccountUid,
                 String secretName) {
-            throw new UnsupportedOperationException("not used by the TokenRequest API");
+            throw new AssertionError("the TokenRequest API never asks for a legacy token");
         }
     }
 

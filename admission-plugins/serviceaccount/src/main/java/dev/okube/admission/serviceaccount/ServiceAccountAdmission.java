@@ -34,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  * "name" not found} otherwise);</li>
  * <li>unless {@code automountServiceAccountToken} is false on the pod (or, when the pod does not say,
  * on the service account), every container and init container that has nothing mounted at
- * {@code /var/run/secrets/kubernetes.io/serviceaccount} mounts a projected {@code kube-api-access-xxxxx}
+ * {@code /var/run/secrets/kubernetes.io/serviceaccount} mounts a projected {@code kube-api-access-<five random characters>}
  * volume there read-only: a bound token (expirationSeconds 3607), the cluster CA from the
  * {@code kube-root-ca.crt} ConfigMap and the namespace;</li>
  * <li>a pod without imagePullSecrets gets the service account's;</li>

@@ -133,7 +133,7 @@ public final class AdmissionBenchmark {
     }
 
     /** The plugin names in kube:admission's table (third column). */
-    private static List<String> pluginNames(String table) {
+    static List<String> pluginNames(String table) {
         List<String> names = new ArrayList<>();
         for (String line : table.split("\n")) {
             String[] cells = line.split("\\s*\\|\\s*");
