@@ -2,22 +2,22 @@ package dev.okube.benchmarks.apiload;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
 /** A TLS context from okube's generated PKI: trusts pki/ca.crt, presents pki/admin.crt with pki/admin.key. */
 final class AdminTls {
@@ -55,79 +55,22 @@ final class AdminTls {
     }
 
     /**
-     * A PEM private key: PKCS#8 ("PRIVATE KEY", EC or RSA) or SEC 1 ("EC PRIVATE KEY", what okube and kubeadm
-     * write), the latter wrapped into PKCS#8 with the curve named in it, since the JDK reads only PKCS#8.
+     * A PEM private key, PKCS#8 or SEC 1 ("EC PRIVATE KEY", what okube and kubeadm write), read by
+     * BouncyCastle: the JDK reads only PKCS#8.
      */
     static PrivateKey pemPrivateKey(String pem) throws GeneralSecurityException {
-        Matcher m = Pattern.compile("-----BEGIN (EC )?PRIVATE KEY-----([^-]+)-----END (EC )?PRIVATE KEY-----").matcher(pem);
-        if (!m.find()) {
-            throw new GeneralSecurityException("not a PEM private key (PRIVATE KEY or EC PRIVATE KEY)");
-        }
-        byte[] der = Base64.getMimeDecoder().decode(m.group(2).trim());
-        if (m.group(1) != null) {
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(sec1ToPkcs8(der)));
-        }
-        GeneralSecurityException last = null;
-        for (String algorithm : List.of("EC", "RSA")) {
-            try {
-                return KeyFactory.getInstance(algorithm).generatePrivate(new PKCS8EncodedKeySpec(der));
-            } catch (GeneralSecurityException e) {
-                last = e;
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object parsed = parser.readObject();
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            if (parsed instanceof PEMKeyPair pair) {
+                return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
-        }
-        throw last;
-    }
-
-    /** PKCS#8 {version 0, {id-ecPublicKey, curve}, OCTET STRING sec1}; the curve is SEC 1's [0] parameter. */
-    private static byte[] sec1ToPkcs8(byte[] sec1) throws GeneralSecurityException {
-        int[] outer = header(sec1, 0);
-        int pos = outer[0];
-        byte[] curve = null;
-        while (pos < sec1.length) {
-            int[] h = header(sec1, pos);
-            if ((sec1[pos] & 0xff) == 0xa0) {
-                curve = java.util.Arrays.copyOfRange(sec1, h[0], h[0] + h[1]);
+            if (parsed instanceof PrivateKeyInfo info) {
+                return converter.getPrivateKey(info);
             }
-            pos = h[0] + h[1];
+            throw new GeneralSecurityException("no private key in the PEM text");
+        } catch (IOException e) {
+            throw new GeneralSecurityException("unreadable PEM private key: " + e.getMessage(), e);
         }
-        if (curve == null) {
-            throw new GeneralSecurityException("the EC PRIVATE KEY does not name its curve");
-        }
-        byte[] ecPublicKey = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
-        byte[] algorithm = tlv(0x30, concat(ecPublicKey, curve));
-        return tlv(0x30, concat(new byte[] {0x02, 0x01, 0x00}, algorithm, tlv(0x04, sec1)));
-    }
-
-    /** {offset of the content, its length} of the DER element at {@code pos}. */
-    private static int[] header(byte[] der, int pos) throws GeneralSecurityException {
-        if (pos + 1 >= der.length) {
-            throw new GeneralSecurityException("truncated DER");
-        }
-        int first = der[pos + 1] & 0xff;
-        if (first < 0x80) {
-            return new int[] {pos + 2, first};
-        }
-        int n = first & 0x7f;
-        int len = 0;
-        for (int i = 0; i < n; i++) {
-            len = (len << 8) | (der[pos + 2 + i] & 0xff);
-        }
-        return new int[] {pos + 2 + n, len};
-    }
-
-    private static byte[] tlv(int tag, byte[] content) {
-        int len = content.length;
-        byte[] head = len < 0x80 ? new byte[] {(byte) tag, (byte) len}
-                : len < 0x100 ? new byte[] {(byte) tag, (byte) 0x81, (byte) len}
-                : new byte[] {(byte) tag, (byte) 0x82, (byte) (len >> 8), (byte) len};
-        return concat(head, content);
-    }
-
-    private static byte[] concat(byte[]... parts) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (byte[] p : parts) {
-            out.writeBytes(p);
-        }
-        return out.toByteArray();
     }
 }
