@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.okube.storage.embedded.EmbeddedKeyValueStore;
-import java.lang.annotation.Annotation;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -84,67 +83,8 @@ class ApiServerTest {
         return EmbeddedKeyValueStore.config(dir, false);
     }
 
+    /** The apiserver's configuration for tests: loopback, a free port, HTTPS only, state under {@code data}. */
     static ApiServer.Config config(Path data) {
-        return new ApiServer.Config() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return ApiServer.Config.class;
-            }
-
-            @Override
-            public String bind_address() {
-                return "127.0.0.1";
-            }
-
-            @Override
-            public int port() {
-                return 0;
-            }
-
-            @Override
-            public int insecure_port() {
-                return -1;
-            }
-
-            @Override
-            public String tls_cert_file() {
-                return "";
-            }
-
-            @Override
-            public String tls_key_file() {
-                return "";
-            }
-
-            @Override
-            public String client_ca_file() {
-                return "";
-            }
-
-            @Override
-            public String advertise_address() {
-                return "";
-            }
-
-            @Override
-            public String data_dir() {
-                return data.toString();
-            }
-
-            @Override
-            public int max_threads() {
-                return 16;
-            }
-
-            @Override
-            public String[] authenticators() {
-                return new String[0];
-            }
-
-            @Override
-            public String[] authorizers() {
-                return new String[0];
-            }
-        };
+        return new ConnectorsTest.TestConfig(data);
     }
 }
