@@ -223,14 +223,19 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
             return;
         }
         running = true;
-        watches.add(cluster.watch(Node.class, new NodeHandler()));
-        watches.add(cluster.watch(Pod.class, new PodHandler()));
+        startInformers();
         timers.scheduleWithFixedDelay(queue::flushBackoffCompleted, 1, 1, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(queue::flushUnschedulableLeftover, 30, 30, TimeUnit.SECONDS);
         timers.scheduleWithFixedDelay(this::cleanupAssumed, 1, 1, TimeUnit.SECONDS);
         loop = new Thread(this::run, "scheduler-loop");
         loop.setDaemon(true);
         loop.start();
+    }
+
+    /** Adds the node and pod handlers (nodes first, so that pods find their nodes). */
+    synchronized void startInformers() {
+        watches.add(cluster.watch(Node.class, new NodeHandler()));
+        watches.add(cluster.watch(Pod.class, new PodHandler()));
     }
 
     private void run() {
@@ -521,7 +526,9 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         fw.runReservePluginsUnreserve(state, assumed, host);
         cache.forgetPod(assumed);
         // The pod's resources are free again: pods rejected because of it may fit now.
-        queue.moveAllToActiveOrBackoff(new ClusterEvent(ClusterEvent.POD, ClusterEvent.DELETE), assumed, null, null);
+        String uid = qp.uid();
+        queue.moveAllToActiveOrBackoff(new ClusterEvent(ClusterEvent.POD, ClusterEvent.DELETE), assumed, null,
+                p -> !uid.equals(p.getMetadata().getUid()));
         qp.setRejectors(s.isRejected() && s.plugin() != null ? Set.of(s.plugin()) : Set.of(), Set.of());
         fail(fw, qp, s, null);
     }
