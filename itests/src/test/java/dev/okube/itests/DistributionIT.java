@@ -22,6 +22,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 
 /** Boots the real okube distribution and checks what a user sees first. Runs inside Karaf. */
 @RunWith(PaxExam.class)
@@ -42,7 +43,9 @@ public class DistributionIT {
         for (Bundle b : context.getBundles()) {
             if (b.getSymbolicName().startsWith("dev.okube.")) {
                 okube.add(b.getSymbolicName());
-                if (b.getState() != Bundle.ACTIVE) {
+                // A fragment (the fabric8 model fragment) is never started: resolved is its working state.
+                boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+                if (b.getState() != (fragment ? Bundle.RESOLVED : Bundle.ACTIVE)) {
                     notActive.add(b.getSymbolicName() + " in state " + b.getState());
                 }
             }
