@@ -1,15 +1,16 @@
 package dev.okube.scheduler;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.okube.api.scheduler.Lister;
+import dev.okube.client.HandlerRegistration;
+import dev.okube.client.Informer;
+import dev.okube.client.Informers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
@@ -18,37 +19,25 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 /**
- * The {@link Cluster} seam over the fabric8 client: one informer per kind for this scheduler, status
- * patches and Events over REST.
+ * The {@link Cluster} seam over the client bundle's services: the process's shared informers
+ * ({@link Informers}) for observing, the fabric8 client for status patches and Events over REST.
  */
 final class Fabric8Cluster implements Cluster, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Fabric8Cluster.class);
 
     private final KubernetesClient client;
-    private final Map<Class<?>, SharedIndexInformer<?>> informers = new ConcurrentHashMap<>();
+    private final Informers informers;
 
-    Fabric8Cluster(KubernetesClient client) {
+    Fabric8Cluster(KubernetesClient client, Informers informers) {
         this.client = client;
-    }
-
-    @SuppressWarnings("unchecked")
-    private <T extends HasMetadata> SharedIndexInformer<T> informer(Class<T> type) {
-        return (SharedIndexInformer<T>) informers.computeIfAbsent(type, t -> {
-            SharedIndexInformer<T> inf = Namespaced.class.isAssignableFrom(type)
-                    ? client.resources(type).inAnyNamespace().runnableInformer(0)
-                    : client.resources(type).runnableInformer(0);
-            inf.start();
-            return inf;
-        });
+        this.informers = informers;
     }
 
     @Override
     public <T extends HasMetadata> AutoCloseable watch(Class<T> type, Handler<T> handler) {
-        SharedIndexInformer<T> inf = informer(type);
-        ResourceEventHandler<T> h = new ResourceEventHandler<>() {
+        HandlerRegistration reg = informers.informer(type).addEventHandler(new ResourceEventHandler<T>() {
             @Override
             public void onAdd(T obj) {
                 handler.onAdd(obj);
@@ -63,40 +52,33 @@ final class Fabric8Cluster implements Cluster, AutoCloseable {
             public void onDelete(T obj, boolean deletedFinalStateUnknown) {
                 handler.onDelete(obj);
             }
-        };
-        inf.addEventHandler(h);
-        return () -> inf.removeEventHandler(h);
+        });
+        return reg::close;
     }
 
     @Override
     public <T extends HasMetadata> Lister<T> lister(Class<T> type) {
-        SharedIndexInformer<T> inf = informer(type);
+        Informer<T> inf = informers.informer(type);
         try {
-            inf.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            inf.synced().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.warn("Informer of {} not synced yet: {}", type.getSimpleName(), e.toString());
         }
+        boolean namespaced = Namespaced.class.isAssignableFrom(type);
         return new Lister<>() {
             @Override
             public List<T> list() {
-                return inf.getStore().list();
+                return inf.store().list();
             }
 
             @Override
             public List<T> list(String namespace) {
-                List<T> out = new ArrayList<>();
-                for (T t : inf.getStore().list()) {
-                    if (namespace.equals(t.getMetadata().getNamespace())) {
-                        out.add(t);
-                    }
-                }
-                return out;
+                return inf.byIndex(Informer.NAMESPACE_INDEX, namespace);
             }
 
             @Override
             public T get(String namespace, String name) {
-                String key = Namespaced.class.isAssignableFrom(type) ? namespace + "/" + name : name;
-                return inf.getStore().getByKey(key);
+                return inf.store().getByKey(namespaced ? namespace + "/" + name : name);
             }
         };
     }
@@ -125,7 +107,6 @@ final class Fabric8Cluster implements Cluster, AutoCloseable {
 
     @Override
     public void close() {
-        informers.values().forEach(SharedIndexInformer::close);
-        informers.clear();
+        // The informers are the process's; the handlers are removed by the scheduler's close.
     }
 }

@@ -25,6 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.okube.api.scheduler.PluginFactory;
+import dev.okube.client.Informers;
 import dev.okube.scheduler.framework.PluginRegistry;
 import dev.okube.scheduler.framework.ProfileConfig;
 import dev.okube.scheduler.status.SchedulerStatus;
@@ -69,8 +70,8 @@ public final class SchedulerComponent implements SchedulerStatus {
     private final CompletableFuture<Void> started;
 
     @Activate
-    public SchedulerComponent(Config config, @Reference KubernetesClient client) {
-        this.cluster = new Fabric8Cluster(client);
+    public SchedulerComponent(Config config, @Reference KubernetesClient client, @Reference Informers informers) {
+        this.cluster = new Fabric8Cluster(client, informers);
         this.scheduler = new Scheduler(cluster, new Scheduler.Settings(config.parallelism(),
                 Duration.ofSeconds(config.podInitialBackoffSeconds()), Duration.ofSeconds(config.podMaxBackoffSeconds()),
                 config.percentageOfNodesToScore(), config.bindConcurrency(),
