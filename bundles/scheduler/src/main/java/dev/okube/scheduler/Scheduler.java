@@ -51,7 +51,6 @@ import dev.okube.scheduler.status.SchedulerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 
 /**
@@ -71,6 +70,8 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
     static final int MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND = 5;
     static final String GATED_MESSAGE = "Scheduling is blocked due to non-empty scheduling gates";
     private static final int MAX_MESSAGE = 1024;
+    private static final DateTimeFormatter MICRO_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC);
 
     /** The global settings (PID dev.okube.scheduler). */
     public record Settings(int parallelism, Duration podInitialBackoff, Duration podMaxBackoff,
@@ -466,7 +467,7 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
             return true;
         }
         String host = placement.host();
-        Pod assumed = new PodBuilder(pod).editSpec().withNodeName(host).endSpec().build();
+        Pod assumed = PodCopies.withNodeName(pod, host);
         try {
             cache.assumePod(assumed);
         } catch (IllegalStateException e) {
@@ -812,8 +813,7 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         ev.put("kind", "Event");
         ev.put("metadata", Map.of("name", pod.getMetadata().getName() + "." + Long.toHexString(now.toEpochMilli() * 1_000_000L
                 + ThreadLocalRandom.current().nextInt(1_000_000)), "namespace", ns));
-        ev.put("eventTime", DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'").withZone(java.time.ZoneOffset.UTC)
-                .format(now));
+        ev.put("eventTime", MICRO_TIME.format(now));
         ev.put("reportingController", schedulerName);
         ev.put("reportingInstance", schedulerName + "-" + instance);
         ev.put("action", action);

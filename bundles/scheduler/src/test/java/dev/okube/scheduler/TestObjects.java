@@ -79,8 +79,8 @@ public final class TestObjects {
     /** An apiserver in memory: informer handlers called synchronously, writes recorded. */
     public static final class FakeCluster implements Cluster {
         final Map<Class<?>, List<Handler<?>>> handlers = new ConcurrentHashMap<>();
-        public final List<String> patches = new CopyOnWriteArrayList<>();
-        public final List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
+        public final List<String> patches = Collections.synchronizedList(new ArrayList<>());
+        public final List<Map<String, Object>> events = Collections.synchronizedList(new ArrayList<>());
         final Map<Class<?>, List<HasMetadata>> objects = new ConcurrentHashMap<>();
 
         @Override
@@ -163,7 +163,7 @@ public final class TestObjects {
 
         public List<String> notes(String reason) {
             List<String> out = new ArrayList<>();
-            for (Map<String, Object> e : events) {
+            for (Map<String, Object> e : List.copyOf(events)) {
                 if (reason.equals(e.get("reason"))) {
                     out.add((String) e.get("note"));
                 }
