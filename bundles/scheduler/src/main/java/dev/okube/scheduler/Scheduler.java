@@ -233,6 +233,11 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         loop.start();
     }
 
+    /** Whether the scheduling loop runs. */
+    public boolean running() {
+        return running && loop != null && loop.isAlive();
+    }
+
     /** Adds the node and pod handlers (nodes first, so that pods find their nodes). */
     synchronized void startInformers() {
         watches.add(cluster.watch(Node.class, new NodeHandler()));

@@ -24,6 +24,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.okube.api.health.HealthCheck;
 import dev.okube.api.scheduler.PluginFactory;
 import dev.okube.client.Informers;
 import dev.okube.scheduler.framework.PluginRegistry;
@@ -36,9 +37,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * {@link PluginFactory} services and the profiles of {@link ProfileDefinition}. A factory that comes, goes
  * or changes rebuilds the frameworks of the profiles naming it, from the next scheduling cycle on.
  */
-@Component(service = SchedulerStatus.class, immediate = true, configurationPid = SchedulerComponent.PID)
+@Component(service = {SchedulerStatus.class, HealthCheck.class}, immediate = true, configurationPid = SchedulerComponent.PID)
 @Designate(ocd = SchedulerComponent.Config.class)
-public final class SchedulerComponent implements SchedulerStatus {
+public final class SchedulerComponent implements SchedulerStatus, HealthCheck {
     public static final String PID = "dev.okube.scheduler";
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerComponent.class);
 
@@ -158,6 +159,20 @@ public final class SchedulerComponent implements SchedulerStatus {
         scheduler.close();
         cluster.close();
         LOG.info("Scheduler deactivated");
+    }
+
+    @Override
+    public String name() {
+        return "scheduler";
+    }
+
+    /** Ready once the scheduling loop runs (served by the apiserver as /readyz/scheduler; no port 10259 yet). */
+    @Override
+    public CompletableFuture<Void> check() {
+        if (scheduler.running()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return CompletableFuture.failedFuture(new IllegalStateException("the scheduling loop is not running"));
     }
 
     @Override

@@ -87,6 +87,11 @@ final class OkubeCluster implements AutoCloseable {
         return kubeconfig;
     }
 
+    /** The instance's directory (etc/ takes configuration files at runtime). */
+    Path home() {
+        return home;
+    }
+
     /** An HTTPS client that trusts the cluster CA and presents the admin certificate (O=system:masters). */
     HttpClient adminHttp() {
         return tls().adminHttp();
