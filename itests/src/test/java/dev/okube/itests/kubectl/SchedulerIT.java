@@ -86,7 +86,7 @@ class SchedulerIT {
     void aProfileNamingAMissingPluginKeepsItsPodsPendingWithAnEvent() throws Exception {
         // A profile added at runtime: Felix FileInstall hands it to ConfigAdmin, the scheduler builds it.
         Files.writeString(cluster.home().resolve("etc/dev.okube.scheduler.profile-gang.cfg"),
-                "schedulerName = gang\nmultiPoint = Coscheduling\n");
+                "schedulerName = gang\ndisabled = *\nmultiPoint = Coscheduling\n");
         Thread.sleep(3000);
         cluster.kubectlWithInput(pod("gang-member", "gang"), "create", "-f", "-").ok();
         String events = eventsEventually("gang-member", e -> e.contains("FailedScheduling"));
