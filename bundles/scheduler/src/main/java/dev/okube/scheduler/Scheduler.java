@@ -152,7 +152,10 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         this.profiles = next;
         rebuildAll();
         for (ProfileConfig p : next) {
-            queue.moveProfile(p.schedulerName());
+            Framework fw = frameworks.get(p.schedulerName());
+            if (fw != null && fw.usable()) {
+                queue.moveProfile(p.schedulerName());
+            }
             before.remove(p.schedulerName());
         }
         if (!before.isEmpty()) {
@@ -184,7 +187,9 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         }
         publish(m);
         for (String name : rebuilt) {
-            int moved = queue.moveProfile(name);
+            // Pods wait for a profile that can schedule: retrying them while plugins arrive one by one would only
+            // repeat the FailedScheduling event with a shorter list.
+            int moved = m.get(name).usable() ? queue.moveProfile(name) : 0;
             LOG.info("Scheduler profile {} rebuilt after plugin changes {}: {}; {} pods moved to activeQ", name, changed,
                     m.get(name).usable() ? "ready" : m.get(name).problems(), moved);
         }

@@ -166,6 +166,30 @@ class SchedulerTest {
     }
 
     @Test
+    void podsWaitUntilTheProfileIsComplete() throws Exception {
+        scheduler(Map.of("schedulerName", "gang", "multiPoint", "Coscheduling,Capacity"));
+        cluster.add(Node.class, TestObjects.node("n1", null));
+        Pod pod = TestObjects.pod("p1", 0, "gang");
+        cluster.add(Pod.class, pod);
+        drain();
+        assertEquals(List.of("plugin \"Coscheduling\" of profile \"gang\" is not installed; "
+                + "plugin \"Capacity\" of profile \"gang\" is not installed"), cluster.notes("FailedScheduling"));
+        PluginFactory cosched = TestObjects.factory("Coscheduling", (a, h) -> new TestPlugins.FilterFn("Coscheduling",
+                (p, n) -> Status.SUCCESS));
+        PluginFactory capacity = TestObjects.factory("Capacity", (a, h) -> new TestPlugins.FilterFn("Capacity",
+                (p, n) -> Status.SUCCESS));
+        scheduler.setRegistry(registryWith(cosched));
+        assertEquals("unschedulable", scheduler.queue().where(pod.getMetadata().getUid()), "still incomplete: no retry");
+        scheduler.setRegistry(TestObjects.registry(cosched, capacity,
+                TestObjects.factory("PrioritySort", (a, h) -> new TestPlugins.Sort()),
+                TestObjects.factory("TestBinder", (a, h) -> binder)));
+        assertEquals("active", scheduler.queue().where(pod.getMetadata().getUid()));
+        drain();
+        assertEquals(List.of("p1->n1"), binder.bound);
+        assertEquals(1, cluster.notes("FailedScheduling").size());
+    }
+
+    @Test
     void aPluginWhoseFactoryThrowsIsReportedWithItsMessage() throws Exception {
         PluginFactory bad = TestObjects.factory("Bad", (a, h) -> {
             throw new IllegalArgumentException("scoringStrategy.type \"Most\" is not supported");
