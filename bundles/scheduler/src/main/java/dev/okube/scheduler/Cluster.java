@@ -26,6 +26,6 @@ public interface Cluster {
     /** Strategic-merge-patches pods/{name}/status. */
     void patchPodStatus(String namespace, String name, String patch);
 
-    /** Creates an events.k8s.io/v1 Event (given as its JSON-ready map). */
+    /** Creates a core/v1 Event (given as its JSON-ready map). */
     void createEvent(String namespace, java.util.Map<String, Object> event);
 }

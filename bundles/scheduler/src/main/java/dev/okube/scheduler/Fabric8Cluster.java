@@ -93,7 +93,7 @@ final class Fabric8Cluster implements Cluster, AutoCloseable {
     @SuppressWarnings("unchecked")
     public void createEvent(String namespace, Map<String, Object> event) {
         GenericKubernetesResource r = new GenericKubernetesResource();
-        r.setApiVersion("events.k8s.io/v1");
+        r.setApiVersion("v1");
         r.setKind("Event");
         Map<String, Object> meta = (Map<String, Object>) event.get("metadata");
         r.setMetadata(new ObjectMetaBuilder().withName((String) meta.get("name")).withNamespace(namespace).build());
@@ -102,7 +102,7 @@ final class Fabric8Cluster implements Cluster, AutoCloseable {
                 r.setAdditionalProperty(k, v);
             }
         });
-        client.genericKubernetesResources("events.k8s.io/v1", "Event").inNamespace(namespace).resource(r).create();
+        client.genericKubernetesResources("v1", "Event").inNamespace(namespace).resource(r).create();
     }
 
     @Override

@@ -213,12 +213,7 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
 
     private void publish(Map<String, Framework> m) {
         frameworks = Map.copyOf(m);
-        // One queue for every profile, ordered as upstream by the (first) profile's QueueSort plugin.
-        Framework first = m.get(ProfileConfig.DEFAULT_SCHEDULER_NAME);
-        if (first == null && !m.isEmpty()) {
-            first = m.values().iterator().next();
-        }
-        queue.setQueueSort(first == null ? null : first.queueSort());
+        queue.resort();
     }
 
     // ---- life cycle ----
@@ -815,31 +810,41 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         return b.append('"').toString();
     }
 
-    private void recordEvent(Pod pod, String type, String reason, String action, String note, String schedulerName) {
+    /**
+     * Writes a core/v1 Event, as upstream's scheduler's events.k8s.io/v1 Events read through core/v1 (regarding →
+     * involvedObject, note → message, reportingController → reportingComponent, plus source.component). Core/v1
+     * because okube's apiserver keeps the two groups' Events apart, and kubectl get/describe read core/v1.
+     */
+    private void recordEvent(Pod pod, String type, String reason, String action, String message, String schedulerName) {
         Instant now = clock.instant();
         String ns = pod.getMetadata().getNamespace();
+        String seconds = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(now.getEpochSecond()));
         Map<String, Object> ev = new LinkedHashMap<>();
-        ev.put("apiVersion", "events.k8s.io/v1");
+        ev.put("apiVersion", "v1");
         ev.put("kind", "Event");
         ev.put("metadata", Map.of("name", pod.getMetadata().getName() + "." + Long.toHexString(now.toEpochMilli() * 1_000_000L
                 + ThreadLocalRandom.current().nextInt(1_000_000)), "namespace", ns));
-        ev.put("eventTime", MICRO_TIME.format(now));
-        ev.put("reportingController", schedulerName);
-        ev.put("reportingInstance", schedulerName + "-" + instance);
-        ev.put("action", action);
-        ev.put("reason", reason);
-        ev.put("type", type);
-        ev.put("note", note);
-        Map<String, Object> regarding = new LinkedHashMap<>();
-        regarding.put("kind", "Pod");
-        regarding.put("namespace", ns);
-        regarding.put("name", pod.getMetadata().getName());
-        regarding.put("uid", pod.getMetadata().getUid());
-        regarding.put("apiVersion", "v1");
+        Map<String, Object> involved = new LinkedHashMap<>();
+        involved.put("kind", "Pod");
+        involved.put("namespace", ns);
+        involved.put("name", pod.getMetadata().getName());
+        involved.put("uid", pod.getMetadata().getUid());
+        involved.put("apiVersion", "v1");
         if (pod.getMetadata().getResourceVersion() != null) {
-            regarding.put("resourceVersion", pod.getMetadata().getResourceVersion());
+            involved.put("resourceVersion", pod.getMetadata().getResourceVersion());
         }
-        ev.put("regarding", regarding);
+        ev.put("involvedObject", involved);
+        ev.put("reason", reason);
+        ev.put("message", message);
+        ev.put("source", Map.of("component", schedulerName));
+        ev.put("firstTimestamp", seconds);
+        ev.put("lastTimestamp", seconds);
+        ev.put("count", 1);
+        ev.put("type", type);
+        ev.put("eventTime", MICRO_TIME.format(now));
+        ev.put("action", action);
+        ev.put("reportingComponent", schedulerName);
+        ev.put("reportingInstance", schedulerName + "-" + instance);
         events.submit(reason + " event of pod " + ns + "/" + pod.getMetadata().getName(), () -> cluster.createEvent(ns, ev));
     }
 

@@ -82,10 +82,12 @@ class SchedulerTest {
         String node = binder.bound.get(0).substring("p1->".length());
         assertEquals(List.of("Successfully assigned default/p1 to " + node), cluster.notes("Scheduled"));
         Map<String, Object> ev = cluster.events.get(0);
-        assertEquals("events.k8s.io/v1", ev.get("apiVersion"));
+        assertEquals("v1", ev.get("apiVersion"));
         assertEquals("Binding", ev.get("action"));
         assertEquals("Normal", ev.get("type"));
-        assertEquals("default-scheduler", ev.get("reportingController"));
+        assertEquals("default-scheduler", ev.get("reportingComponent"));
+        assertEquals(Map.of("component", "default-scheduler"), ev.get("source"));
+        assertEquals(pod.getMetadata().getUid(), ((Map<?, ?>) ev.get("involvedObject")).get("uid"));
         // The informer showed the binding: the assumed pod is confirmed, not assumed any more.
         assertFalse(scheduler.cache().isAssumedPod(pod.getMetadata().getUid()));
         assertEquals(1, scheduler.profiles().get(0).scheduled());
@@ -163,6 +165,31 @@ class SchedulerTest {
         drain();
         assertEquals(1, binder.bound.size());
         assertTrue(scheduler.profiles().get(0).problems().isEmpty());
+    }
+
+    @Test
+    void anExplicitQueueSortReplacesTheMultiPointOneAndOrdersItsProfilesPods() throws Exception {
+        // Reverse order: the later pod first.
+        PluginFactory lifo = TestObjects.factory("Lifo", (a, h) -> new dev.okube.api.scheduler.QueueSortPlugin() {
+            @Override
+            public String name() {
+                return "Lifo";
+            }
+
+            @Override
+            public boolean less(dev.okube.api.scheduler.QueuedPodInfo a, dev.okube.api.scheduler.QueuedPodInfo b) {
+                return a.pod().getMetadata().getName().compareTo(b.pod().getMetadata().getName()) > 0;
+            }
+        });
+        scheduler(Map.of("queueSort", "Lifo"), lifo);
+        assertEquals(List.of(), scheduler.profiles().get(0).problems());
+        assertEquals("Lifo", scheduler.profiles().get(0).extensionPoints().get("queueSort").get(0).name());
+        cluster.add(Node.class, TestObjects.node("n1", null));
+        cluster.add(Pod.class, TestObjects.pod("a"));
+        cluster.add(Pod.class, TestObjects.pod("b"));
+        cluster.add(Pod.class, TestObjects.pod("c"));
+        drain();
+        assertEquals(List.of("c->n1", "b->n1", "a->n1"), binder.bound);
     }
 
     @Test

@@ -165,7 +165,7 @@ public final class TestObjects {
             List<String> out = new ArrayList<>();
             for (Map<String, Object> e : List.copyOf(events)) {
                 if (reason.equals(e.get("reason"))) {
-                    out.add((String) e.get("note"));
+                    out.add((String) e.get("message"));
                 }
             }
             return Collections.unmodifiableList(out);

@@ -181,6 +181,11 @@ public final class Framework implements FrameworkHandle {
                 throw new IllegalArgumentException("plugin \"" + r.name() + "\" already registered as \"" + point.key() + "\"");
             }
         }
+        if (point == ExtensionPoint.QUEUE_SORT && !enabledSet.isEmpty()) {
+            // A profile has exactly one queue sort: an explicit one replaces the multiPoint one (upstream would
+            // reject the profile for having two, unless "queueSort" also disabled "*").
+            return List.copyOf(enabledSet.values());
+        }
         List<PluginRef> out = new ArrayList<>();
         // Part 1: explicit entries overriding a multiPoint plugin, in their explicit order.
         for (PluginRef r : new ArrayList<>(enabledSet.values())) {

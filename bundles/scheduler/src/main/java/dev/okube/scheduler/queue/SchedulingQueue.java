@@ -56,7 +56,6 @@ public final class SchedulingQueue {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
-    private volatile QueueSortPlugin sort;
     private PriorityQueue<QueuedPod> activeQ;
     private final PriorityQueue<QueuedPod> backoffQ =
             new PriorityQueue<>(Comparator.comparingLong((QueuedPod p) -> p.backoffExpiry));
@@ -81,13 +80,22 @@ public final class SchedulingQueue {
         this.activeQ = new PriorityQueue<>(this::compare);
     }
 
+    /**
+     * Pods of one profile are ordered by that profile's QueueSort plugin; pods of different profiles (or of a
+     * profile without one) by priority, then arrival, as PrioritySort. Upstream requires every profile to have
+     * the same QueueSort plugin; here a profile may use its own (e.g. Coscheduling) for its pods.
+     */
     private int compare(QueuedPod a, QueuedPod b) {
-        QueueSortPlugin s = sort;
-        if (s != null) {
-            if (s.less(a, b)) {
-                return -1;
+        String sa = a.schedulerName();
+        if (sa.equals(b.schedulerName())) {
+            Framework fw = frameworks.apply(sa);
+            QueueSortPlugin s = fw == null ? null : fw.queueSort();
+            if (s != null) {
+                if (s.less(a, b)) {
+                    return -1;
+                }
+                return s.less(b, a) ? 1 : 0;
             }
-            return s.less(b, a) ? 1 : 0;
         }
         int pa = Framework.priority(a.pod());
         int pb = Framework.priority(b.pod());
@@ -97,20 +105,21 @@ public final class SchedulingQueue {
         return Long.compare(a.timestamp, b.timestamp);
     }
 
-    /** Changes the order of activeQ (a QueueSort plugin came or went) and re-sorts it. */
-    public void setQueueSort(QueueSortPlugin plugin) {
+    /** Re-sorts activeQ: a profile's QueueSort plugin came, went or changed. */
+    public void resort() {
         lock.lock();
         try {
-            if (plugin == sort) {
-                return;
-            }
-            sort = plugin;
             PriorityQueue<QueuedPod> q = new PriorityQueue<>(Math.max(11, activeQ.size()), this::compare);
             q.addAll(activeQ);
             activeQ = q;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Kept for callers that set one order for every profile; the order now comes from each pod's profile. */
+    public void setQueueSort(QueueSortPlugin plugin) {
+        resort();
     }
 
     public Nominator nominator() {
