@@ -87,7 +87,7 @@ final class OkubeCluster implements AutoCloseable {
         return kubeconfig;
     }
 
-    /** The instance's directory (etc/ takes configuration files at runtime). */
+    /** The cluster's Karaf home (etc/ takes configuration files at run time). */
     Path home() {
         return home;
     }

@@ -52,8 +52,9 @@ class KindStrategy implements ResourceStrategy {
 
     @Override
     public void prepareForCreate(ObjectNode object) {
-        if (hasStatus) {
-            // A client does not set status on create; controllers and kubelets report it.
+        if (hasStatus && !(group.isEmpty() && kind.equals("Node"))) {
+            // A client does not set status on create; controllers and kubelets report it. Nodes are the
+            // exception, as upstream: a kubelet registers its node with capacity and conditions in one create.
             object.remove("status");
         }
         // What upstream's strategies set on create (pod phase and QoS class, namespace finalizer, ...).

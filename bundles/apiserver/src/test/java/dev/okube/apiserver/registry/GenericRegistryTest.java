@@ -333,6 +333,15 @@ class GenericRegistryTest {
         assertNull(Json.at(created, "status", "replicas"));
     }
 
+    @Test
+    void aNodeKeepsItsStatusOnCreateAsAKubeletRegistersIt() {
+        ObjectNode node = Json.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
+        node.putObject("metadata").put("name", "n1");
+        node.putObject("status").putObject("allocatable").put("cpu", "4");
+        ObjectNode created = registry.create(EmbeddedStores.def("", "nodes"), "", node, WRITE);
+        assertEquals("4", Json.text(created, "status", "allocatable", "cpu"));
+    }
+
     // ---- delete ----
 
     @Test
