@@ -15,13 +15,14 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The scheduler of okube-all-in-one through the real kubectl: nodes and pods created over the API,
- * profiles added at runtime as etc/dev.okube.scheduler.profile-NAME.cfg, Events and the PodScheduled
- * condition as users see them.
+ * Hot deployment of scheduler profiles through the real kubectl (main's SchedulerIT covers the default
+ * plugins): a profile added at runtime as etc/dev.okube.scheduler.profile-NAME.cfg that names a plugin
+ * which is not installed keeps its pods Pending with an Event and the PodScheduled condition; pods naming
+ * no profile are left alone.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class SchedulerIT {
+class SchedulerHotDeployIT {
     private OkubeCluster cluster;
 
     @BeforeAll
@@ -63,9 +64,8 @@ class SchedulerIT {
     }
 
     private String events(String podName) throws Exception {
-        return cluster.kubectl("get", "events.events.k8s.io", "-n", "default", "-o",
-                "jsonpath={range .items[?(@.regarding.name==\"" + podName + "\")]}{.reason}|{.reportingController}|{.note}{\"\\n\"}{end}")
-                .ok().out();
+        return cluster.kubectl("get", "events", "-n", "default", "--field-selector", "involvedObject.name=" + podName,
+                "-o", "jsonpath={range .items[*]}{.reason}|{.source.component}|{.message}{\"\\n\"}{end}").ok().out();
     }
 
     private String eventsEventually(String podName, Predicate<String> condition) throws Exception {
