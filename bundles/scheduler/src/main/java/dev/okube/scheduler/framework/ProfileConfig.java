@@ -5,7 +5,6 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -250,13 +249,5 @@ public record ProfileConfig(String schedulerName, List<PluginRef> multiPoint, Ma
             }
         }
         return out;
-    }
-
-    /** For the status command: the raw config lists. */
-    public Map<String, Object> describe() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("schedulerName", schedulerName);
-        m.put("multiPoint", multiPoint);
-        return m;
     }
 }

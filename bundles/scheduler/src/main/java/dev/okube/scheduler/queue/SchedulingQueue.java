@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -115,11 +114,6 @@ public final class SchedulingQueue {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** Kept for callers that set one order for every profile; the order now comes from each pod's profile. */
-    public void setQueueSort(QueueSortPlugin plugin) {
-        resort();
     }
 
     public Nominator nominator() {
@@ -650,20 +644,6 @@ public final class SchedulingQueue {
                 case UNSCHEDULABLE -> "unschedulable";
                 case IN_FLIGHT -> "in-flight";
             };
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Waits until activeQ has a pod or the timeout passes (tests). */
-    boolean awaitActive(long millis) throws InterruptedException {
-        lock.lock();
-        try {
-            long left = TimeUnit.MILLISECONDS.toNanos(millis);
-            while (activeQ.isEmpty() && left > 0) {
-                left = notEmpty.awaitNanos(left);
-            }
-            return !activeQ.isEmpty();
         } finally {
             lock.unlock();
         }

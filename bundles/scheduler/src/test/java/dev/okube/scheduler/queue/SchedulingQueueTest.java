@@ -79,7 +79,7 @@ class SchedulingQueueTest {
                 TestObjects.factory("TestBinder", (a, h) -> new TestPlugins.Binder(null, null)));
         framework = new Framework(ProfileConfig.parse(Map.of("disabled", "*", "multiPoint", "PrioritySort,Gate,Fit,Deaf,TestBinder")),
                 registry, (FrameworkContext) null);
-        queue.setQueueSort(framework.queueSort());
+        queue.resort();
     }
 
     private QueuedPod pop() throws InterruptedException {
