@@ -20,6 +20,11 @@ public interface Cluster {
     /** Adds a handler to the kind's shared informer (existing objects arrive as adds); close removes it. */
     <T extends HasMetadata> AutoCloseable watch(Class<T> type, Handler<T> handler);
 
+    /** Waits (at most {@code timeout}) until the kind's informer has listed once; false when it has not. */
+    default boolean awaitSynced(Class<? extends HasMetadata> type, java.time.Duration timeout) {
+        return true;
+    }
+
     /** The kind's informer cache; the first call starts its informer and waits for its first list. */
     <T extends HasMetadata> Lister<T> lister(Class<T> type);
 

@@ -57,6 +57,19 @@ final class Fabric8Cluster implements Cluster, AutoCloseable {
     }
 
     @Override
+    public boolean awaitSynced(Class<? extends HasMetadata> type, java.time.Duration timeout) {
+        try {
+            informers.informer(type).synced().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Override
     public <T extends HasMetadata> Lister<T> lister(Class<T> type) {
         Informer<T> inf = informers.informer(type);
         try {

@@ -245,6 +245,13 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
     }
 
     private void run() {
+        // As upstream's WaitForCacheSync: no cycle before nodes and pods are listed, or the first pods would
+        // fail with "no nodes available" and a burst of FailedScheduling events.
+        for (Class<? extends HasMetadata> kind : List.of(Node.class, Pod.class)) {
+            while (running && !cluster.awaitSynced(kind, Duration.ofSeconds(10))) {
+                LOG.info("Scheduler waiting for the {} informer to sync", kind.getSimpleName());
+            }
+        }
         while (running) {
             try {
                 scheduleOne(Duration.ofMillis(500));
