@@ -77,6 +77,15 @@ class DefaultBinderTest {
     }
 
     @Test
+    void aMissingPodIsAnError() {
+        server.expect().post().withPath(PATH).andReturn(404, new StatusBuilder().withStatus("Failure").withCode(404)
+                .withReason("NotFound").withMessage("pods \"foo\" not found").build()).once();
+        Status status = new DefaultBinder(client).bind(new CycleState(), pod(), "foohost");
+        assertEquals(Status.Code.ERROR, status.code());
+        assertTrue(status.message().contains("not found"), status.message());
+    }
+
+    @Test
     void factoryCreatesDefaultBinder() {
         DefaultBinderFactory factory = new DefaultBinderFactory(client);
         assertEquals("DefaultBinder", factory.name());
