@@ -1,0 +1,29 @@
+package dev.okube.scheduler.plugins.defaultpreemption;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.util.Objects;
+
+/** {@link Cluster} over the shared fabric8 client service. */
+final class Fabric8Cluster implements Cluster {
+    private static final PatchContext STRATEGIC_MERGE = PatchContext.of(PatchType.STRATEGIC_MERGE);
+
+    private final KubernetesClient client;
+
+    Fabric8Cluster(KubernetesClient client) {
+        this.client = Objects.requireNonNull(client, "client");
+    }
+
+    @Override
+    public void patchPodStatus(String namespace, String name, String strategicMergePatch) {
+        client.pods().inNamespace(namespace).withName(name).subresource("status").patch(STRATEGIC_MERGE, strategicMergePatch);
+    }
+
+    @Override
+    public boolean deletePod(String namespace, String name) {
+        // fabric8 answers a 404 with an empty list rather than an exception.
+        return !client.resources(Pod.class).inNamespace(namespace).withName(name).delete().isEmpty();
+    }
+}
