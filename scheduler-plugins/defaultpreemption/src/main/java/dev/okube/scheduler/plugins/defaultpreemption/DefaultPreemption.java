@@ -89,7 +89,9 @@ public final class DefaultPreemption implements PostFilterPlugin {
     private PostFilterResult preempt(CycleState state, Pod pod, Map<String, Status> statuses) {
         // 1) Is the pod eligible to preempt others?
         String nominated = nominatedNodeName(pod);
-        Status nominatedStatus = nominated.isEmpty() ? null : statuses.get(nominated);
+        // A node absent from the statuses was not filtered (e.g. cut by PreFilter): unresolvable, as upstream's NodeToStatus.
+        Status nominatedStatus = nominated.isEmpty() ? null
+                : statuses.getOrDefault(nominated, Status.unresolvable());
         String notEligible = notEligibleToPreemptOthers(pod, nominatedStatus);
         if (notEligible != null) {
             return PostFilterResult.of(Status.unschedulable(notEligible));
@@ -147,8 +149,8 @@ public final class DefaultPreemption implements PostFilterPlugin {
         }
         String nominated = nominatedNodeName(pod);
         if (!nominated.isEmpty()) {
-            // A nominated node the filters now find unresolvable (or did not look at) is preempted on again.
-            if (nominatedNodeStatus == null || nominatedNodeStatus.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
+            // A nominated node the filters now find unresolvable is preempted on again.
+            if (nominatedNodeStatus != null && nominatedNodeStatus.code() == Status.Code.UNSCHEDULABLE_AND_UNRESOLVABLE) {
                 return null;
             }
             NodeInfo node = handle.snapshot().get(nominated);
