@@ -1,6 +1,7 @@
 package dev.okube.scheduler.plugins.defaultpreemption;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -18,7 +19,9 @@ final class Fabric8Cluster implements Cluster {
 
     @Override
     public void patchPodStatus(String namespace, String name, String strategicMergePatch) {
-        client.pods().inNamespace(namespace).withName(name).subresource("status").patch(STRATEGIC_MERGE, strategicMergePatch);
+        // Through resource(item) rather than withName(name): fabric8 would GET the pod first to have an item.
+        Pod item = new PodBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata().build();
+        client.pods().inNamespace(namespace).resource(item).subresource("status").patch(STRATEGIC_MERGE, strategicMergePatch);
     }
 
     @Override
