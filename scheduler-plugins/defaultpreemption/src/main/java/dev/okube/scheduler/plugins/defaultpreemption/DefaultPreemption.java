@@ -288,17 +288,18 @@ public final class DefaultPreemption implements PostFilterPlugin {
         List<Pod> victims = new ArrayList<>();
         int numViolating = 0;
         for (PodInfo p : violatingVictims) {
-            Boolean reprieved = reprieve(state, pod, p, nodeInfo, victims);
-            if (reprieved == null) {
-                return new Victims(null, 0, Status.error("reprieving " + p.key() + " failed"));
+            Status reprieved = reprieve(state, pod, p, nodeInfo, victims);
+            if (reprieved.code() == Status.Code.ERROR) {
+                return new Victims(null, 0, reprieved);
             }
-            if (!reprieved) {
+            if (!reprieved.isSuccess()) {
                 numViolating++;
             }
         }
         for (PodInfo p : nonViolatingVictims) {
-            if (reprieve(state, pod, p, nodeInfo, victims) == null) {
-                return new Victims(null, 0, Status.error("reprieving " + p.key() + " failed"));
+            Status reprieved = reprieve(state, pod, p, nodeInfo, victims);
+            if (reprieved.code() == Status.Code.ERROR) {
+                return new Victims(null, 0, reprieved);
             }
         }
         if (!violatingVictims.isEmpty() && !nonViolatingVictims.isEmpty()) {
@@ -307,21 +308,25 @@ public final class DefaultPreemption implements PostFilterPlugin {
         return new Victims(victims, numViolating, Status.SUCCESS);
     }
 
-    /** Puts {@code p} back on the node; true when the pod still fits, else takes it off again as a victim; null on error. */
-    private Boolean reprieve(CycleState state, Pod pod, PodInfo p, NodeInfo nodeInfo, List<Pod> victims) {
+    /**
+     * Puts {@code p} back on the node: Success when the pod still fits (p is reprieved); else takes p off again as
+     * a victim and answers Unschedulable; Error when a PreFilter extension fails.
+     */
+    private Status reprieve(CycleState state, Pod pod, PodInfo p, NodeInfo nodeInfo, List<Pod> victims) {
         nodeInfo.addPod(p);
         Status added = handle.runPreFilterExtensionAddPod(state, pod, p, nodeInfo);
         if (!added.isSuccess()) {
-            return null;
+            return asError(added);
         }
-        boolean fits = handle.runFilterPluginsWithNominatedPods(state, pod, nodeInfo).isSuccess();
-        if (!fits) {
-            if (!removePod(state, pod, p, nodeInfo).isSuccess()) {
-                return null;
-            }
-            victims.add(p.pod());
+        if (handle.runFilterPluginsWithNominatedPods(state, pod, nodeInfo).isSuccess()) {
+            return Status.SUCCESS;
         }
-        return fits;
+        Status removed = removePod(state, pod, p, nodeInfo);
+        if (!removed.isSuccess()) {
+            return asError(removed);
+        }
+        victims.add(p.pod());
+        return Status.unschedulable();
     }
 
     private Status removePod(CycleState state, Pod pod, PodInfo victim, NodeInfo nodeInfo) {

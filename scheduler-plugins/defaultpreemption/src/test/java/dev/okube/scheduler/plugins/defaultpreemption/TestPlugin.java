@@ -29,7 +29,7 @@ final class TestPlugin implements PreFilterPlugin, FilterPlugin, PreFilterPlugin
 
     @Override
     public Status addPod(CycleState state, Pod podToSchedule, PodInfo podToAdd, NodeInfo nodeInfo) {
-        return failing(nodeInfo) ? Status.error("failed to add pod: " + podToSchedule.getMetadata().getName()) : Status.SUCCESS;
+        return failing(nodeInfo) || "add".equals(label(nodeInfo)) ? Status.error("failed to add pod: " + podToSchedule.getMetadata().getName()) : Status.SUCCESS;
     }
 
     @Override
@@ -39,8 +39,13 @@ final class TestPlugin implements PreFilterPlugin, FilterPlugin, PreFilterPlugin
     }
 
     private static boolean failing(NodeInfo nodeInfo) {
+        return "true".equals(label(nodeInfo));
+    }
+
+    /** "true" fails both extensions, "add" only AddPod. */
+    private static String label(NodeInfo nodeInfo) {
         var labels = nodeInfo.node().getMetadata().getLabels();
-        return labels != null && "true".equals(labels.get("error"));
+        return labels == null ? null : labels.get("error");
     }
 
     @Override
