@@ -135,8 +135,11 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, Reser
             this.provisions = provisions;
         }
 
-        static State empty() {
-            return new State(List.of(), true, List.of(), List.of(), Map.of());
+        /** The state of a pod without claims: nothing to find, reserve or bind (shared; never changes). */
+        static final State EMPTY = new State(List.of(), true, List.of(), List.of(), Map.of());
+
+        static {
+            EMPTY.allBound = true;
         }
 
         /** Shared, as upstream: Filter results are per node and preemption does not change them. */
@@ -150,6 +153,10 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, Reser
 
     @Override
     public PreFilterResult preFilter(CycleState cycleState, Pod pod, List<NodeInfo> allNodes) {
+        if (volumesOf(pod).isEmpty()) {
+            cycleState.write(STATE_KEY, State.EMPTY);
+            return PreFilterResult.SKIP;
+        }
         String ns = pod.getMetadata().getNamespace();
         List<PersistentVolumeClaim> podClaims = new ArrayList<>();
         for (Volume v : volumesOf(pod)) {
@@ -183,7 +190,7 @@ public final class VolumeBinding implements PreFilterPlugin, FilterPlugin, Reser
             podClaims.add(claim);
         }
         if (podClaims.isEmpty()) {
-            cycleState.write(STATE_KEY, State.empty());
+            cycleState.write(STATE_KEY, State.EMPTY);
             return PreFilterResult.SKIP;
         }
 

@@ -86,6 +86,9 @@ public final class VolumeRestrictions implements PreFilterPlugin, FilterPlugin, 
 
     @Override
     public PreFilterResult preFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
+        if (volumes(pod).isEmpty()) {
+            return PreFilterResult.SKIP;
+        }
         boolean checkDisks = false;
         Set<String> rwop = new HashSet<>();
         String ns = pod.getMetadata().getNamespace();

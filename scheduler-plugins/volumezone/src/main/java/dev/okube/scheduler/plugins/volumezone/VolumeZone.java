@@ -74,6 +74,9 @@ public final class VolumeZone implements PreFilterPlugin, FilterPlugin, EnqueueE
 
     @Override
     public PreFilterResult preFilter(CycleState state, Pod pod, List<NodeInfo> nodes) {
+        if (volumesOf(pod).isEmpty()) {
+            return PreFilterResult.SKIP;
+        }
         Lookup lookup = topologiesOf(pod);
         if (lookup.status != null) {
             return PreFilterResult.of(lookup.status);
