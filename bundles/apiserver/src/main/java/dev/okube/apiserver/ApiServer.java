@@ -165,7 +165,7 @@ public final class ApiServer {
         crdController = new CrdController(resources, registry, openApi, Clock.systemUTC());
         crdController.start();
         synchronized (pendingKinds) {
-            contributedKinds = new ContributedKinds(resources, registry);
+            contributedKinds = new ContributedKinds(resources, registry, openApi);
             pendingKinds.forEach(contributedKinds::add);
             pendingKinds.clear();
         }

@@ -196,4 +196,44 @@ class LocalClusterResourcesTest {
         kinds.remove(widgets);
         assertFalse(cluster.serves(type));
     }
+
+    @Test
+    void contributedKindsPublishTheirOpenApiDocumentWhileServed() {
+        dev.okube.apiserver.openapi.OpenApi openApi = new dev.okube.apiserver.openapi.OpenApi(java.util.Map.of());
+        ContributedKinds kinds = new ContributedKinds(resources, registry, openApi);
+        ResourceKind gadgets = new ResourceKind() {
+            @Override
+            public String group() {
+                return "example.okube.dev";
+            }
+
+            @Override
+            public String version() {
+                return "v1beta1";
+            }
+
+            @Override
+            public String kind() {
+                return "Gadget";
+            }
+
+            @Override
+            public String plural() {
+                return "gadgets";
+            }
+
+            @Override
+            public boolean namespaced() {
+                return true;
+            }
+        };
+        String path = "apis/example.okube.dev/v1beta1";
+        kinds.add(gadgets);
+        // kubectl validates create and apply against this document; without it, it refuses them.
+        String doc = new String(openApi.document(path).json(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(doc.contains("Gadget") && doc.contains("/apis/example.okube.dev/v1beta1/namespaces/{namespace}/gadgets"), doc);
+        assertTrue(new String(openApi.index(), java.nio.charset.StandardCharsets.UTF_8).contains(path));
+        kinds.remove(gadgets);
+        assertEquals(null, openApi.document(path));
+    }
 }

@@ -1,6 +1,7 @@
 package dev.okube.apiserver.crd;
 
 import dev.okube.api.resources.ResourceKind;
+import dev.okube.apiserver.openapi.OpenApi;
 import dev.okube.apiserver.registry.GenericRegistry;
 import dev.okube.apiserver.registry.Registry;
 import dev.okube.apiserver.registry.ResourceDefinition;
@@ -28,10 +29,20 @@ public final class ContributedKinds {
     private final Registry registry;
     private final GenericRegistry store;
     private final Map<ResourceKind, ResourceDefinition> served = new ConcurrentHashMap<>();
+    private final OpenApi openApi;
 
     public ContributedKinds(Registry registry, GenericRegistry store) {
+        this(registry, store, null);
+    }
+
+    /**
+     * @param openApi where each contributed group-version's OpenAPI v3 document is published (kubectl
+     *                validates against it before create and apply), or null for none
+     */
+    public ContributedKinds(Registry registry, GenericRegistry store, OpenApi openApi) {
         this.registry = registry;
         this.store = store;
+        this.openApi = openApi;
     }
 
     public void add(ResourceKind kind) {
@@ -52,6 +63,7 @@ public final class ContributedKinds {
                 subresources, ResourceDefinition.ALL_VERBS, new Strategy(base, kind));
         served.put(kind, def);
         registry.add(def);
+        publishOpenApi(def.group(), def.version());
         LOG.info("serving {}/{} {}, contributed by a bundle", kind.group(), kind.version(), kind.kind());
     }
 
@@ -60,8 +72,41 @@ public final class ContributedKinds {
         if (def != null) {
             registry.remove(def);
             store.forget(def);
+            publishOpenApi(def.group(), def.version());
             LOG.info("stopped serving {}/{} {}: its bundle went away", def.group(), def.version(), def.kind());
         }
+    }
+
+    /**
+     * (Re)publishes the OpenAPI v3 document of a contributed group-version, as a CRD's: the kinds with
+     * a schemaless object schema, and their paths; removed when the group-version has no kind left.
+     */
+    private synchronized void publishOpenApi(String group, String version) {
+        if (openApi == null) {
+            return;
+        }
+        String path = OpenApi.path(group, version);
+        List<ResourceDefinition> defs = new ArrayList<>();
+        for (ResourceDefinition d : served.values()) {
+            if (d.group().equals(group) && d.version().equals(version)) {
+                defs.add(d);
+            }
+        }
+        if (defs.isEmpty()) {
+            openApi.remove(path);
+            return;
+        }
+        ObjectNode doc = Json.object();
+        doc.put("openapi", "3.0.0");
+        doc.putObject("info").put("title", "Kubernetes CRD Swagger").put("version", "v0.1.0");
+        ObjectNode paths = doc.putObject("paths");
+        ObjectNode schemas = doc.putObject("components").putObject("schemas");
+        for (ResourceDefinition d : defs) {
+            ObjectNode schema = Json.object().put("type", "object").put("x-kubernetes-preserve-unknown-fields", true);
+            schemas.set(CrdOpenApi.schemaName(d), CrdOpenApi.kindSchema(d, schema));
+            CrdOpenApi.addPaths(paths, d);
+        }
+        openApi.put(path, Json.bytes(doc));
     }
 
     /** The schemaless custom-resource strategy plus the contributing bundle's defaults and validation. */
