@@ -74,7 +74,7 @@ public final class SchedulerBenchmark {
 
     /** What one mode of one workload measured. */
     record Result(int created, int bound, double podsPerSecond, double p99Millis, double createP99Millis,
-            String failure) {
+            double serverCpuMsPerPod, double clientCpuMsPerPod, String failure) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -144,6 +144,10 @@ public final class SchedulerBenchmark {
                 + " in flight" + goal);
         figure(prefix + "p99_ms", r.p99Millis(), "ms", "create acknowledged -> bound seen on the watch; create p99 "
                 + String.format(Locale.ROOT, "%.0f", r.createP99Millis()) + " ms");
+        // CPU time per pod holds still when other work shares the machine; the rates above do not.
+        figure(prefix + "cpu_ms_per_pod", r.serverCpuMsPerPod(), "ms", "okube process CPU (user+system) per pod, "
+                + (baseline ? "apiserver" : "apiserver and scheduler") + "; the benchmark client used "
+                + String.format(Locale.ROOT, "%.2f", r.clientCpuMsPerPod()) + " ms per pod");
     }
 
     // ---------------------------------------------------------------- one run
@@ -170,7 +174,7 @@ public final class SchedulerBenchmark {
             long t0 = System.nanoTime();
             createNodes(http, base, w);
             progress(String.format(Locale.ROOT, "%d nodes ready in %.1f s", w.nodes(), (System.nanoTime() - t0) / 1e9));
-            return schedulePods(http, base, w, baseline);
+            return schedulePods(okube, http, base, w, baseline);
         } finally {
             okube.stop();
         }
@@ -257,7 +261,8 @@ public final class SchedulerBenchmark {
         }
     }
 
-    private Result schedulePods(HttpClient http, URI base, Workload w, boolean baseline) throws Exception {
+    private Result schedulePods(OkubeInstance okube, HttpClient http, URI base, Workload w, boolean baseline)
+            throws Exception {
         int m = w.pods();
         AtomicLongArray acked = new AtomicLongArray(m);
         AtomicLongArray bound = new AtomicLongArray(m);
@@ -278,6 +283,8 @@ public final class SchedulerBenchmark {
         List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
         String schedulerName = baseline ? SELF_BIND : DEFAULT_SCHEDULER;
         long[] createLatency = new long[m];
+        long serverCpu0 = okube.cpuNanos();
+        long clientCpu0 = clientCpuNanos();
         long start = System.nanoTime();
         try {
             for (int i = 0; i < m; i++) {
@@ -339,6 +346,8 @@ public final class SchedulerBenchmark {
         } finally {
             watch.close();
         }
+        double serverCpuMs = (okube.cpuNanos() - serverCpu0) / 1e6;
+        double clientCpuMs = (clientCpuNanos() - clientCpu0) / 1e6;
         int ok = m - failed.get();
         int b = boundCount.get();
         if (failed.get() > 0 && ok == 0) {
@@ -364,7 +373,7 @@ public final class SchedulerBenchmark {
         double seconds = (lastBound.get() - start) / 1e9;
         String failure = failed.get() > 0 ? failed.get() + " requests failed, e.g. " + errors : null;
         return new Result(ok, b, b / seconds, percentile(java.util.Arrays.copyOf(latencies, n), 0.99) / 1e6,
-                percentile(java.util.Arrays.copyOf(creates, n), 0.99) / 1e6, failure);
+                percentile(java.util.Arrays.copyOf(creates, n), 0.99) / 1e6, serverCpuMs / b, clientCpuMs / b, failure);
     }
 
     // ---------------------------------------------------------------- objects
@@ -469,6 +478,12 @@ public final class SchedulerBenchmark {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
     }
 
+    /** This JVM's CPU time so far. */
+    private static long clientCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
     // ---------------------------------------------------------------- HTTP
 
     private static HttpRequest post(URI base, String path, String json) {
@@ -491,7 +506,7 @@ public final class SchedulerBenchmark {
     }
 
     private static Result failed(String why) {
-        return new Result(0, 0, Double.NaN, Double.NaN, Double.NaN, why);
+        return new Result(0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why);
     }
 
     private static void figure(String metric, double v, String unit, String note) {
