@@ -188,9 +188,24 @@ public final class FieldSet {
     }
 
     static String keyElement(JsonNode item, String key) {
+        if (plainName(key)) {
+            // What the object {key: value} prints as, without building it: merge keys are plain names.
+            return "k:{\"" + key + "\":" + item.get(key) + "}";
+        }
         ObjectNode k = Json.object();
         k.set(key, item.get(key));
         return "k:" + k;
+    }
+
+    /** Whether a property name prints in JSON as itself between quotes. */
+    private static boolean plainName(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> append(List<String> prefix, String element) {
