@@ -50,6 +50,12 @@ public final class SchedulerBenchmark {
     static final String FEATURE = "okube-scheduler";
     static final String SCHEDULER_BUNDLE = "dev.okube.scheduler";
     private static final String NAMESPACE = "sched-bench";
+    private static final String WARMUP_NAMESPACE = "sched-warmup";
+    /**
+     * Pods created and self-bound before the measured pods, so the JVM's JIT has compiled the create
+     * and binding paths: without it a fresh okube spends a third of its CPU compiling during the run.
+     */
+    private static final int WARMUP_PODS = Integer.getInteger("scheduler.warmupPods", 2000);
     private static final int IN_FLIGHT = Integer.getInteger("scheduler.inFlight", 256);
     private static final int NODE_IN_FLIGHT = Integer.getInteger("scheduler.nodeInFlight", 64);
     /** A run gives up when no pod got bound for this long. */
@@ -74,7 +80,7 @@ public final class SchedulerBenchmark {
 
     /** What one mode of one workload measured. */
     record Result(int created, int bound, double podsPerSecond, double p99Millis, double createP99Millis,
-            double serverCpuMsPerPod, double clientCpuMsPerPod, String failure) {
+            double serverCpuMsPerPod, double clientCpuMsPerPod, int failedRequests, String failure) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -141,7 +147,8 @@ public final class SchedulerBenchmark {
                 : "okube scheduler";
         String goal = w.name().equals("basic_5000n_10000p") ? "; goal >= " + (long) GOAL_PODS_PER_S : "";
         figure(prefix + "pods_per_s", r.podsPerSecond(), "pods/s", what + ", " + r.bound() + " pods, " + IN_FLIGHT
-                + " in flight" + goal);
+                + " in flight" + (r.failedRequests() > 0 ? ", " + r.failedRequests() + " pods failed (not counted)" : "")
+                + ", load average " + OkubeInstance.loadAverage() + goal);
         figure(prefix + "p99_ms", r.p99Millis(), "ms", "create acknowledged -> bound seen on the watch; create p99 "
                 + String.format(Locale.ROOT, "%.0f", r.createP99Millis()) + " ms");
         // CPU time per pod holds still when other work shares the machine; the rates above do not.
@@ -168,12 +175,19 @@ public final class SchedulerBenchmark {
                 return failed(problem);
             }
             HttpClient http = HttpClient.newBuilder().sslContext(okube.adminTls()).version(HttpClient.Version.HTTP_2)
-                    .connectTimeout(Duration.ofSeconds(10)).build();
+                    .connectTimeout(Duration.ofSeconds(30)).build();
             URI base = okube.baseUri();
-            setUpNamespace(http, base);
+            setUpNamespace(http, base, NAMESPACE);
             long t0 = System.nanoTime();
             createNodes(http, base, w);
             progress(String.format(Locale.ROOT, "%d nodes ready in %.1f s", w.nodes(), (System.nanoTime() - t0) / 1e9));
+            if (WARMUP_PODS > 0) {
+                setUpNamespace(http, base, WARMUP_NAMESPACE);
+                t0 = System.nanoTime();
+                int failed = warmUp(http, base, w);
+                progress(String.format(Locale.ROOT, "warm-up: %d pods created and bound in %.1f s (%d failed)",
+                        WARMUP_PODS, (System.nanoTime() - t0) / 1e9, failed));
+            }
             return schedulePods(okube, http, base, w, baseline);
         } finally {
             okube.stop();
@@ -205,15 +219,15 @@ public final class SchedulerBenchmark {
         }
     }
 
-    private static void setUpNamespace(HttpClient http, URI base) throws Exception {
+    private static void setUpNamespace(HttpClient http, URI base, String namespace) throws Exception {
         expect(http, post(base, "/api/v1/namespaces", "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":"
-                + "{\"name\":\"" + NAMESPACE + "\"}}"), 201);
+                + "{\"name\":\"" + namespace + "\"}}"), 201);
         // The ServiceAccount admission plugin wants the namespace's default service account.
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (http.send(HttpRequest.newBuilder(base.resolve("/api/v1/namespaces/" + NAMESPACE
+        while (http.send(HttpRequest.newBuilder(base.resolve("/api/v1/namespaces/" + namespace
                 + "/serviceaccounts/default")).build(), HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("no default service account in " + NAMESPACE + " after 60 s");
+                throw new IllegalStateException("no default service account in " + namespace + " after 60 s");
             }
             Thread.sleep(100);
         }
@@ -259,6 +273,34 @@ public final class SchedulerBenchmark {
         if (failures.get() > 0) {
             throw new IllegalStateException(failures.get() + " of " + w.nodes() + " nodes failed: " + errors);
         }
+    }
+
+    /**
+     * Creates and binds {@link #WARMUP_PODS} pods (label color=warmup, which no workload's affinity
+     * or spreading selects; schedulerName benchmark-self-bind in both modes) with the same
+     * concurrency; returns how many failed.
+     */
+    private static int warmUp(HttpClient http, URI base, Workload w) throws Exception {
+        Semaphore permits = new Semaphore(IN_FLIGHT);
+        AtomicInteger failed = new AtomicInteger();
+        for (int i = 0; i < WARMUP_PODS; i++) {
+            permits.acquire();
+            String name = "warm-" + i;
+            String node = "node-" + (i % w.nodes());
+            http.sendAsync(post(base, "/api/v1/namespaces/" + WARMUP_NAMESPACE + "/pods",
+                    podJson(name, SELF_BIND, w.affinitySpread(), "warmup")), HttpResponse.BodyHandlers.discarding())
+                    .thenCompose(r -> r.statusCode() != 201 ? CompletableFuture.completedFuture(r)
+                            : http.sendAsync(post(base, "/api/v1/namespaces/" + WARMUP_NAMESPACE + "/pods/" + name
+                                    + "/binding", bindingJson(name, node)), HttpResponse.BodyHandlers.discarding()))
+                    .whenComplete((r, e) -> {
+                        if (e != null || r.statusCode() != 201) {
+                            failed.incrementAndGet();
+                        }
+                        permits.release();
+                    });
+        }
+        permits.acquire(IN_FLIGHT);
+        return failed.get();
     }
 
     private Result schedulePods(OkubeInstance okube, HttpClient http, URI base, Workload w, boolean baseline)
@@ -371,9 +413,9 @@ public final class SchedulerBenchmark {
             }
         }
         double seconds = (lastBound.get() - start) / 1e9;
-        String failure = failed.get() > 0 ? failed.get() + " requests failed, e.g. " + errors : null;
         return new Result(ok, b, b / seconds, percentile(java.util.Arrays.copyOf(latencies, n), 0.99) / 1e6,
-                percentile(java.util.Arrays.copyOf(creates, n), 0.99) / 1e6, serverCpuMs / b, clientCpuMs / b, failure);
+                percentile(java.util.Arrays.copyOf(creates, n), 0.99) / 1e6, serverCpuMs / b, clientCpuMs / b,
+                failed.get(), null);
     }
 
     // ---------------------------------------------------------------- objects
@@ -413,9 +455,14 @@ public final class SchedulerBenchmark {
      * both selecting the workload's own pods, as upstream's anti-affinity and spreading templates.
      */
     static String podJson(String name, String schedulerName, boolean affinitySpread) {
+        return podJson(name, schedulerName, affinitySpread, affinitySpread ? "yellow" : "blue");
+    }
+
+    /** The same pod with another color label (the affinity terms still select yellow). */
+    static String podJson(String name, String schedulerName, boolean affinitySpread, String color) {
         StringBuilder s = new StringBuilder(640);
         s.append("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"").append(name)
-                .append("\",\"labels\":{\"color\":\"").append(affinitySpread ? "yellow" : "blue").append("\"}},")
+                .append("\",\"labels\":{\"color\":\"").append(color).append("\"}},")
                 .append("\"spec\":{\"schedulerName\":\"").append(schedulerName).append("\",");
         if (affinitySpread) {
             s.append("\"affinity\":{\"podAntiAffinity\":{\"preferredDuringSchedulingIgnoredDuringExecution\":[{")
@@ -506,7 +553,7 @@ public final class SchedulerBenchmark {
     }
 
     private static Result failed(String why) {
-        return new Result(0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, why);
+        return new Result(0, 0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, why);
     }
 
     private static void figure(String metric, double v, String unit, String note) {
