@@ -93,6 +93,15 @@ class SchedulerBenchmarkTest {
     }
 
     @Test
+    void theNodeStatusPatchIsTheStatusOfTheNode() {
+        String node = SchedulerBenchmark.nodeJson("node-1", "zone-0", "2026-01-01T00:00:00Z");
+        String patch = SchedulerBenchmark.statusOnly(node);
+        assertTrue(patch.startsWith("{\"status\":{\"capacity\":{\"cpu\":\"4\",\"memory\":\"32Gi\",\"pods\":\"110\"}"));
+        assertTrue(patch.endsWith("\"phase\":\"Running\"}}"));
+        assertTrue(node.contains("\"topology.kubernetes.io/zone\":\"zone-0\""));
+    }
+
+    @Test
     void procStatGivesUserPlusSystemTime() {
         String stat = "1234 (java (karaf)) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 80 0 12345 0 0";
         assertEquals(300 * 10_000_000L, OkubeInstance.cpuNanosFromStat(stat));
