@@ -188,7 +188,11 @@ public final class SchedulerBenchmark {
                 progress(String.format(Locale.ROOT, "warm-up: %d pods created and bound in %.1f s (%d failed)",
                         WARMUP_PODS, (System.nanoTime() - t0) / 1e9, failed));
             }
-            return schedulePods(okube, http, base, w, baseline);
+            Result r = schedulePods(okube, http, base, w, baseline);
+            if (!baseline && r.bound() == 0) {
+                diagnose(okube, http, base);
+            }
+            return r;
         } finally {
             okube.stop();
         }
@@ -216,6 +220,23 @@ public final class SchedulerBenchmark {
                 shell.run("feature:install " + FEATURE);
             }
             return null;
+        }
+    }
+
+    /** Why the scheduler bound nothing, as far as the first pod's status and kube:scheduler tell. */
+    private static void diagnose(OkubeInstance okube, HttpClient http, URI base) {
+        try {
+            HttpResponse<String> pod = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/namespaces/" + NAMESPACE
+                    + "/pods/" + podName(0))).build(), HttpResponse.BodyHandlers.ofString());
+            int status = pod.body().indexOf("\"status\":");
+            progress("the first pod's status: " + (status < 0 ? pod.body() : pod.body().substring(status)));
+        } catch (Exception e) {
+            progress("could not read the first pod: " + e);
+        }
+        try (KarafShell shell = new KarafShell(okube.home(), okube.sshPort())) {
+            progress("kube:scheduler:\n" + shell.run("kube:scheduler"));
+        } catch (Exception e) {
+            progress("kube:scheduler: " + e.getMessage());
         }
     }
 
