@@ -229,7 +229,8 @@ public final class SchedulerBenchmark {
             HttpResponse<String> pod = http.send(HttpRequest.newBuilder(base.resolve("/api/v1/namespaces/" + NAMESPACE
                     + "/pods/" + podName(0))).build(), HttpResponse.BodyHandlers.ofString());
             int status = pod.body().indexOf("\"status\":");
-            progress("the first pod's status: " + (status < 0 ? pod.body() : pod.body().substring(status)));
+            String text = status < 0 ? pod.body() : pod.body().substring(status);
+            progress("the first pod's status: " + text.substring(0, Math.min(text.length(), 800)));
         } catch (Exception e) {
             progress("could not read the first pod: " + e);
         }
