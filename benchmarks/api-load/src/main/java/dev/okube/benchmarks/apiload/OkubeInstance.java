@@ -177,6 +177,30 @@ final class OkubeInstance {
         return HttpClient.newBuilder().sslContext(adminTls()).connectTimeout(Duration.ofSeconds(5)).build();
     }
 
+    /**
+     * CPU time (user + system) the Karaf process has used so far, from /proc/PID/stat; -1 where that
+     * cannot be read. Differences of it measure the server's cost on a machine shared with other work.
+     */
+    long cpuNanos() {
+        readPid();
+        if (pid < 0) {
+            return -1;
+        }
+        try {
+            return cpuNanosFromStat(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** utime + stime (fields 14 and 15, after the parenthesised command name) in nanoseconds, at 100 ticks/s. */
+    static long cpuNanosFromStat(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+        // f[0] is field 3 (state): utime is field 14, stime field 15.
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * 10_000_000L;
+    }
+
     static String loadAverage() {
         try {
             return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];

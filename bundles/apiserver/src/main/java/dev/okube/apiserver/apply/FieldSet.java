@@ -4,6 +4,7 @@ import dev.okube.apiserver.patch.PatchMeta;
 import dev.okube.apiserver.rest.Json;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -96,16 +97,41 @@ public final class FieldSet {
 
     /** The leaves and list elements an object sets, as upstream's TypedValue.ToFieldSet. */
     public static FieldSet fromObject(JsonNode object, PatchMeta meta) {
-        Set<List<String>> out = new LinkedHashSet<>();
-        if (object != null && object.isObject()) {
-            walkObject((ObjectNode) object, meta, new ArrayList<>(), out);
-        }
-        return new FieldSet(out);
+        return new FieldSet(valuesOf(object, meta).values.keySet());
     }
 
-    private static void walkObject(ObjectNode object, PatchMeta meta, List<String> prefix, Set<List<String>> out) {
+    /**
+     * The paths of an object's leaves and list elements, each with the value at it, found in one walk
+     * so a caller comparing two objects need not look every path up again ({@link #valueAt} parses
+     * each key element). {@code ambiguous} says two list elements share a key: then the walk's value
+     * for a path below them may not be the one {@link #valueAt} finds (the first element's).
+     */
+    record Values(Map<List<String>, JsonNode> values, boolean ambiguous) {
+        /** The value at a path of this walk, as {@link #valueAt} on the walked object would find it. */
+        JsonNode at(JsonNode object, List<String> path) {
+            if (!ambiguous) {
+                JsonNode v = values.get(path);
+                if (v != null) {
+                    return v;
+                }
+            }
+            return valueAt(object, path);
+        }
+    }
+
+    static Values valuesOf(JsonNode object, PatchMeta meta) {
+        Map<List<String>, JsonNode> out = new LinkedHashMap<>();
+        boolean[] ambiguous = {false};
+        if (object != null && object.isObject()) {
+            walkObject((ObjectNode) object, meta, new ArrayList<>(), out, ambiguous);
+        }
+        return new Values(out, ambiguous[0]);
+    }
+
+    private static void walkObject(ObjectNode object, PatchMeta meta, List<String> prefix, Map<List<String>, JsonNode> out,
+            boolean[] ambiguous) {
         if (object.isEmpty() && !prefix.isEmpty()) {
-            out.add(List.copyOf(prefix)); // an empty struct is itself the leaf, as "f:resources":{} upstream
+            out.putIfAbsent(List.copyOf(prefix), object); // an empty struct is itself the leaf, as "f:resources":{} upstream
             return;
         }
         for (Map.Entry<String, JsonNode> e : object.properties()) {
@@ -113,29 +139,32 @@ public final class FieldSet {
             PatchMeta child = meta.field(e.getKey());
             JsonNode value = e.getValue();
             if (value.isObject()) {
-                walkObject((ObjectNode) value, child, path, out);
+                walkObject((ObjectNode) value, child, path, out, ambiguous);
             } else if (value.isArray()) {
-                walkList((ArrayNode) value, child, path, out);
+                walkList((ArrayNode) value, child, path, out, ambiguous);
             } else {
-                out.add(path);
+                out.putIfAbsent(path, value);
             }
         }
     }
 
-    private static void walkList(ArrayNode list, PatchMeta meta, List<String> path, Set<List<String>> out) {
+    private static void walkList(ArrayNode list, PatchMeta meta, List<String> path, Map<List<String>, JsonNode> out,
+            boolean[] ambiguous) {
         PatchMeta.Strategy strategy = meta.listStrategy();
         if (strategy == PatchMeta.Strategy.MERGE_BY_KEY && keyed(list, meta.mergeKey())) {
             for (JsonNode item : list) {
                 List<String> itemPath = append(path, keyElement(item, meta.mergeKey()));
-                out.add(itemPath);
-                walkObject((ObjectNode) item, meta, itemPath, out);
+                if (out.putIfAbsent(itemPath, item) != null) {
+                    ambiguous[0] = true;
+                }
+                walkObject((ObjectNode) item, meta, itemPath, out, ambiguous);
             }
         } else if (strategy == PatchMeta.Strategy.MERGE_PRIMITIVES && primitives(list)) {
             for (JsonNode item : list) {
-                out.add(append(path, "v:" + item));
+                out.putIfAbsent(append(path, "v:" + item), item);
             }
         } else {
-            out.add(path); // atomic: the list is one value
+            out.putIfAbsent(path, list); // atomic: the list is one value
         }
     }
 
@@ -159,9 +188,24 @@ public final class FieldSet {
     }
 
     static String keyElement(JsonNode item, String key) {
+        if (plainName(key)) {
+            // What the object {key: value} prints as, without building it: merge keys are plain names.
+            return "k:{\"" + key + "\":" + item.get(key) + "}";
+        }
         ObjectNode k = Json.object();
         k.set(key, item.get(key));
         return "k:" + k;
+    }
+
+    /** Whether a property name prints in JSON as itself between quotes. */
+    private static boolean plainName(String key) {
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> append(List<String> prefix, String element) {

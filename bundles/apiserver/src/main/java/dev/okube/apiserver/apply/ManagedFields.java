@@ -59,13 +59,14 @@ public final class ManagedFields {
      */
     public record Scope(PatchMeta meta, String apiVersion, String subresource, boolean hasStatus) {
         FieldSet tracked(JsonNode object) {
-            Set<List<String>> out = new LinkedHashSet<>();
-            for (List<String> p : FieldSet.fromObject(object, meta).paths()) {
-                if (!stripped(p) && tracks(p)) {
-                    out.add(p);
-                }
-            }
-            return FieldSet.of(out);
+            return FieldSet.of(trackedValues(object).values().keySet());
+        }
+
+        /** The tracked paths of an object with their values, from one walk. */
+        FieldSet.Values trackedValues(JsonNode object) {
+            FieldSet.Values all = FieldSet.valuesOf(object, meta);
+            all.values().keySet().removeIf(p -> stripped(p) || !tracks(p));
+            return all;
         }
 
         private boolean tracks(List<String> p) {
@@ -128,12 +129,20 @@ public final class ManagedFields {
      * through their own paths.
      */
     static FieldSet changed(JsonNode before, JsonNode after, Scope scope) {
-        FieldSet b = before == null ? FieldSet.empty() : scope.tracked(before);
-        FieldSet a = scope.tracked(after);
+        return changed(before, before == null ? null : scope.trackedValues(before), after, scope.trackedValues(after));
+    }
+
+    /** {@link #changed(JsonNode, JsonNode, Scope)} with both objects' tracked values walked already. */
+    private static FieldSet changed(JsonNode before, FieldSet.Values b, JsonNode after, FieldSet.Values a) {
         Set<List<String>> out = new LinkedHashSet<>();
-        for (List<String> p : b.union(a).paths()) {
-            JsonNode x = before == null ? null : FieldSet.valueAt(before, p);
-            JsonNode y = FieldSet.valueAt(after, p);
+        Set<List<String>> union = new LinkedHashSet<>();
+        if (b != null) {
+            union.addAll(b.values().keySet());
+        }
+        union.addAll(a.values().keySet());
+        for (List<String> p : union) {
+            JsonNode x = before == null ? null : b.at(before, p);
+            JsonNode y = a.at(after, p);
             // An element, or an empty struct that is now filled (or was), counts by its presence only.
             boolean presence = !p.get(p.size() - 1).startsWith("f:") || x != null && x.isObject()
                     || y != null && y.isObject();
@@ -154,8 +163,9 @@ public final class ManagedFields {
         JsonNode sent = Json.at(after, "metadata", "managedFields");
         JsonNode stored = before == null ? null : Json.at(before, "metadata", "managedFields");
         entries = sent != null && !sent.equals(stored) ? read(after) : before == null ? new ArrayList<>() : read(before);
-        FieldSet changed = changed(before, after, scope);
-        FieldSet present = scope.tracked(after);
+        FieldSet.Values afterValues = scope.trackedValues(after);
+        FieldSet changed = changed(before, before == null ? null : scope.trackedValues(before), after, afterValues);
+        FieldSet present = FieldSet.of(afterValues.values().keySet());
         List<Entry> out = new ArrayList<>();
         boolean found = false;
         for (Entry e : entries) {

@@ -6,6 +6,8 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import tools.jackson.databind.JsonNode;
@@ -103,13 +105,33 @@ public final class Quantity {
      * @param milliRound true for ResourceList entries, which upstream's defaulting rounds up to milli-units
      */
     static String canonical(String text, boolean milliRound) {
+        // Every pod write canonicalizes the same few texts ("100m", "500Mi") through a regex and
+        // BigDecimal arithmetic: remember the answers (a pure function), a bounded number of them.
+        Map<String, Optional<String>> memo = milliRound ? MILLI_ROUND : EXACT;
+        Optional<String> known = memo.get(text);
+        if (known != null) {
+            return known.orElse(null);
+        }
+        String result;
         try {
-            return parseAndFormat(text, milliRound);
+            result = parseAndFormat(text, milliRound);
         } catch (NumberFormatException | ArithmeticException e) {
             // Exponents beyond int range and the like: leave the value for validation to reject.
-            return null;
+            result = null;
         }
+        if (text.length() <= MEMO_TEXT_LENGTH) {
+            if (memo.size() >= MEMO_ENTRIES) {
+                memo.clear(); // crude, but bounded: a flood of distinct values costs only the memo's use
+            }
+            memo.put(text, Optional.ofNullable(result));
+        }
+        return result;
     }
+
+    private static final int MEMO_ENTRIES = 4096;
+    private static final int MEMO_TEXT_LENGTH = 32;
+    private static final Map<String, Optional<String>> EXACT = new ConcurrentHashMap<>();
+    private static final Map<String, Optional<String>> MILLI_ROUND = new ConcurrentHashMap<>();
 
     private static String parseAndFormat(String text, boolean milliRound) {
         Matcher m = SYNTAX.matcher(text.trim());

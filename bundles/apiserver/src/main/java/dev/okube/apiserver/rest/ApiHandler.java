@@ -62,6 +62,8 @@ public final class ApiHandler extends Handler.Abstract {
     static final int MIN_WATCH_SECONDS = 1800;
     static final String JSON_TYPE = "application/json";
     private static final String RAW_BODY = "dev.okube.apiserver.rawBody";
+    /** The first property a JSON body repeats ("" for none), found while decoding it; absent for other bodies. */
+    private static final String DUPLICATE_FIELD = "dev.okube.apiserver.duplicateField";
     private static final Logger LOG = LoggerFactory.getLogger(ApiHandler.class);
 
     private final Registry registry;
@@ -279,7 +281,7 @@ public final class ApiHandler extends Handler.Abstract {
                     return postSubresource(request, response, callback, info, def, query, writeOptions, accept);
                 }
                 ObjectNode body = decodeBody(request, def);
-                validateFields(response, def, body, jsonBody(request), query);
+                validateDecodedFields(request, response, def, body, query);
                 ObjectNode created = store.create(def, info.namespace(), body, writeOptions);
                 writeObject(response, callback, 201, def, created, accept, query);
                 return 201;
@@ -287,7 +289,7 @@ public final class ApiHandler extends Handler.Abstract {
             case "PUT" -> {
                 requireName(info);
                 ObjectNode body = decodeBody(request, def);
-                validateFields(response, def, body, jsonBody(request), query);
+                validateDecodedFields(request, response, def, body, query);
                 ObjectNode updated = store.update(def, info.namespace(), info.name(), sub, body, writeOptions);
                 writeObject(response, callback, 200, def, updated, accept, query);
                 return 200;
@@ -340,6 +342,19 @@ public final class ApiHandler extends Handler.Abstract {
 
     private void validateFields(Response response, ResourceDefinition def, ObjectNode body, byte[] raw, Fields query) {
         for (String warning : fieldValidation.check(def, body, raw,
+                FieldValidation.mode(query.getValue("fieldValidation")))) {
+            addWarning(response, warning);
+        }
+    }
+
+    /** fieldValidation of a body {@link #decodeBody} read, with the duplicate-field check it made while reading. */
+    private void validateDecodedFields(Request request, Response response, ResourceDefinition def, ObjectNode body,
+            Fields query) {
+        if (!(request.getAttribute(DUPLICATE_FIELD) instanceof String duplicate)) {
+            validateFields(response, def, body, jsonBody(request), query);
+            return;
+        }
+        for (String warning : fieldValidation.checkWithDuplicate(def, body, duplicate.isEmpty() ? null : duplicate,
                 FieldValidation.mode(query.getValue("fieldValidation")))) {
             addWarning(response, warning);
         }
@@ -781,7 +796,16 @@ public final class ApiHandler extends Handler.Abstract {
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty");
         }
-        JsonNode node = decode(body, contentType(request));
+        String type = contentType(request);
+        JsonNode node;
+        if (type.isEmpty() || type.equals("application/json")) {
+            // One read for the tree and fieldValidation's duplicate-field check (which needs the text).
+            FieldValidation.Parsed parsed = FieldValidation.parseJson(body);
+            request.setAttribute(DUPLICATE_FIELD, parsed.duplicate() == null ? "" : parsed.duplicate());
+            node = parsed.tree();
+        } else {
+            node = decode(body, type);
+        }
         if (!node.isObject()) {
             throw ApiException.badRequest("the request body is not an object");
         }

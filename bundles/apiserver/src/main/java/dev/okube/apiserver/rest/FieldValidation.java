@@ -17,7 +17,7 @@ final class FieldValidation {
     enum Mode { STRICT, WARN, IGNORE }
 
     private final OpenApi openApi;
-    private final Map<String, JsonNode> schemaRoots = new ConcurrentHashMap<>();
+    private final Map<String, Schemas> schemaRoots = new ConcurrentHashMap<>();
 
     FieldValidation(OpenApi openApi) {
         this.openApi = openApi;
@@ -42,16 +42,16 @@ final class FieldValidation {
      * when the kind has no schema.
      */
     List<String> unknownFields(ResourceDefinition def, JsonNode object) {
-        JsonNode doc = schemas(def);
+        Schemas doc = schemas(def);
         if (doc == null) {
             return List.of();
         }
-        JsonNode root = kindSchema(doc, def);
+        JsonNode root = doc.kindSchema(def);
         if (root == null) {
             return List.of();
         }
         List<String> unknown = new ArrayList<>();
-        walk(doc, root, object, "", unknown);
+        walk(doc.schemas(), root, object, "", unknown);
         return unknown;
     }
 
@@ -65,8 +65,18 @@ final class FieldValidation {
         if (mode == Mode.IGNORE) {
             return List.of();
         }
+        return checkWithDuplicate(def, object, json == null ? null : duplicateField(json), mode);
+    }
+
+    /**
+     * As {@link #check(ResourceDefinition, JsonNode, byte[], Mode)} when the body's first repeated
+     * property is known already (null: none), from {@link #parseJson}.
+     */
+    List<String> checkWithDuplicate(ResourceDefinition def, JsonNode object, String duplicate, Mode mode) {
+        if (mode == Mode.IGNORE) {
+            return List.of();
+        }
         List<String> unknown = new ArrayList<>();
-        String duplicate = json == null ? null : duplicateField(json);
         if (duplicate != null) {
             unknown.add("duplicate field \"" + duplicate + "\"");
         }
@@ -84,6 +94,25 @@ final class FieldValidation {
     /** A JSON reader that fails on the first property given twice in one object. */
     private static final tools.jackson.databind.json.JsonMapper STRICT = Json.MAPPER.rebuild()
             .enable(tools.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+    private static final java.util.regex.Pattern DUPLICATE = java.util.regex.Pattern.compile(
+            "Duplicate Object property \"(.*)\"");
+
+    /** A JSON body read once: its tree, as {@link Json#MAPPER} reads it, and its first repeated property or null. */
+    record Parsed(JsonNode tree, String duplicate) {
+    }
+
+    /**
+     * Reads a JSON body and finds its first repeated property in one pass: the strict reader builds
+     * the same tree as {@link Json#MAPPER} when no property repeats (the usual case); only a body
+     * that fails it is read again, leniently, which also reports any syntax error as before.
+     */
+    static Parsed parseJson(byte[] json) {
+        try {
+            return new Parsed(STRICT.readTree(json), null);
+        } catch (tools.jackson.core.exc.StreamReadException e) {
+            return new Parsed(Json.MAPPER.readTree(json), duplicateName(e));
+        }
+    }
 
     /** The first property a JSON document repeats within one object, or null (non-JSON bodies: null). */
     static String duplicateField(byte[] json) {
@@ -91,29 +120,42 @@ final class FieldValidation {
             STRICT.readTree(json);
             return null;
         } catch (tools.jackson.core.exc.StreamReadException e) {
-            String message = e.getOriginalMessage();
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("Duplicate Object property \"(.*)\"")
-                    .matcher(message == null ? "" : message);
-            return m.find() ? m.group(1) : null;
+            return duplicateName(e);
         } catch (RuntimeException notJson) {
             return null;
         }
     }
 
-    private JsonNode schemas(ResourceDefinition def) {
+    private static String duplicateName(tools.jackson.core.exc.StreamReadException e) {
+        String message = e.getOriginalMessage();
+        java.util.regex.Matcher m = DUPLICATE.matcher(message == null ? "" : message);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** One OpenAPI document's schemas, with the schema of each kind looked up once. */
+    private record Schemas(JsonNode schemas, Map<String, java.util.Optional<JsonNode>> kinds) {
+        JsonNode kindSchema(ResourceDefinition def) {
+            return kinds.computeIfAbsent(def.group() + "/" + def.version() + "/" + def.kind(),
+                    k -> java.util.Optional.ofNullable(FieldValidation.kindSchema(schemas, def))).orElse(null);
+        }
+    }
+
+    private Schemas schemas(ResourceDefinition def) {
         String path = OpenApi.path(def.group(), def.version());
         OpenApi.Document d = openApi.document(path);
         if (d == null) {
-            return Json.object();
+            return EMPTY;
         }
         // Keyed by hash: custom resource documents change at run time, and a changed one is a new entry;
         // superseded entries are dropped wholesale now and then rather than tracked.
         if (schemaRoots.size() > 256) {
             schemaRoots.clear();
         }
-        return schemaRoots.computeIfAbsent(d.hash(),
-                h -> Json.MAPPER.readTree(d.json()).path("components").path("schemas"));
+        return schemaRoots.computeIfAbsent(d.hash(), h -> new Schemas(
+                Json.MAPPER.readTree(d.json()).path("components").path("schemas"), new ConcurrentHashMap<>()));
     }
+
+    private static final Schemas EMPTY = new Schemas(Json.object(), new ConcurrentHashMap<>());
 
     private static JsonNode kindSchema(JsonNode schemas, ResourceDefinition def) {
         for (Map.Entry<String, JsonNode> e : schemas.properties()) {
