@@ -152,6 +152,9 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         this.profiles = next;
         rebuildAll();
         for (ProfileConfig p : next) {
+            if (!before.contains(p.schedulerName()) && !watches.isEmpty()) {
+                adoptPendingPods(p.schedulerName());
+            }
             Framework fw = frameworks.get(p.schedulerName());
             if (fw != null && fw.usable()) {
                 queue.moveProfile(p.schedulerName());
@@ -160,6 +163,23 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         }
         if (!before.isEmpty()) {
             LOG.info("Scheduler profiles removed: {}", before);
+        }
+    }
+
+    /**
+     * Queues the unscheduled pods that already name a profile added at run time: the pod handler ignored them
+     * when they arrived, because no profile was responsible then.
+     */
+    private void adoptPendingPods(String schedulerName) {
+        int adopted = 0;
+        for (Pod pod : cluster.lister(Pod.class).list()) {
+            if (!assigned(pod) && !terminal(pod) && schedulerName.equals(schedulerNameOf(pod))) {
+                queue.add(pod);
+                adopted++;
+            }
+        }
+        if (adopted > 0) {
+            LOG.info("Scheduler profile {} added: {} pending pods queued", schedulerName, adopted);
         }
     }
 
@@ -775,7 +795,14 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         if (conditionSame && nominationSame) {
             return;
         }
-        StringBuilder b = new StringBuilder("{\"status\":{");
+        StringBuilder b = new StringBuilder("{");
+        String rv = pod.getMetadata().getResourceVersion();
+        if (rv != null && !rv.isEmpty()) {
+            // A precondition: the verdict is about this version of the pod. When it has changed meanwhile (bound by
+            // a later attempt, whose binding set PodScheduled=True), the write fails with a conflict and is dropped.
+            b.append("\"metadata\":{\"resourceVersion\":").append(json(rv)).append("},");
+        }
+        b.append("\"status\":{");
         if (!conditionSame) {
             String now = DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(clock.millis() / 1000));
             b.append("\"conditions\":[{\"type\":\"PodScheduled\",\"status\":\"False\",\"reason\":").append(json(reason))
@@ -792,7 +819,14 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
         String ns = pod.getMetadata().getNamespace();
         String name = pod.getMetadata().getName();
         String patch = b.toString();
-        statuses.submit("status of pod " + ns + "/" + name, () -> cluster.patchPodStatus(ns, name, patch));
+        String uid = pod.getMetadata().getUid();
+        statuses.submit("status of pod " + ns + "/" + name, () -> {
+            // Status writes are queued: when a later attempt has placed the pod meanwhile, an Unschedulable
+            // condition written now would overwrite the PodScheduled=True that the binding set.
+            if (!cache.hasPod(uid)) {
+                cluster.patchPodStatus(ns, name, patch);
+            }
+        });
     }
 
     static String json(String s) {

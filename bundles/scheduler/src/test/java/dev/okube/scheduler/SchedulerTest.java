@@ -125,7 +125,7 @@ class SchedulerTest {
         assertEquals(List.of(expected), cluster.notes("FailedScheduling"));
         assertEquals(1, cluster.patches.size());
         String patch = cluster.patches.get(0);
-        assertTrue(patch.startsWith("default/p1 {\"status\":{\"conditions\":[{\"type\":\"PodScheduled\",\"status\":\"False\","
+        assertTrue(patch.startsWith("default/p1 {\"metadata\":{\"resourceVersion\":\"1\"},\"status\":{\"conditions\":[{\"type\":\"PodScheduled\",\"status\":\"False\","
                 + "\"reason\":\"Unschedulable\",\"message\":\"" + expected.replace("\"", "\\\"") + "\""), patch);
         assertEquals("unschedulable", scheduler.queue().where(pod.getMetadata().getUid()));
         assertEquals(1, scheduler.profiles().get(0).failed());

@@ -34,6 +34,10 @@ class SchedulerHotDeployIT {
                     + "status:\n  allocatable:\n    cpu: \"4\"\n    memory: 8Gi\n    pods: \"110\"\n"
                     + "  capacity:\n    cpu: \"4\"\n    memory: 8Gi\n    pods: \"110\"\n", "create", "-f", "-").ok();
         }
+        for (int i = 1; i <= 3; i++) {
+            // TaintNodesByCondition taints new nodes not-ready; no node lifecycle controller clears it yet.
+            cluster.kubectl("taint", "node", "node-" + i, "node.kubernetes.io/not-ready:NoSchedule-").ok();
+        }
     }
 
     @AfterAll

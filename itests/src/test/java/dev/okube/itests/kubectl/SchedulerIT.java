@@ -114,7 +114,8 @@ class SchedulerIT {
         assertEquals("Successfully assigned sched/ssd to n1", events.trim());
         String condition = cluster.kubectl("get", "pod", "ssd", "-n", "sched", "-o",
                 "jsonpath={.status.conditions[?(@.type==\"PodScheduled\")].status}").ok().out();
-        assertEquals("True", condition);
+        assertEquals("True", condition, cluster.kubectl("get", "pod", "ssd", "-n", "sched", "-o",
+                "jsonpath={.status.conditions}").out());
     }
 
     @Test

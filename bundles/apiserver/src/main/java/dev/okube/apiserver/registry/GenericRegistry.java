@@ -310,7 +310,13 @@ public final class GenericRegistry implements AutoCloseable {
                 }
             }
             meta.remove("selfLink");
+            // A binding is the apiserver's own change of spec.nodeName and the PodScheduled condition: its status
+            // part must survive the strategy, which keeps a spec write from changing status.
+            JsonNode boundStatus = "binding".equals(subresource) ? updated.get("status") : null;
             def.strategy().prepareForUpdate(updated, old, status);
+            if (boundStatus != null) {
+                updated.set("status", boundStatus);
+            }
             // A status write takes the stored metadata object, so the reference above may be stale.
             meta = Json.metadata(updated);
             if (def.strategy().tracksGeneration()) {

@@ -471,8 +471,12 @@ public final class ApiHandler extends Handler.Abstract {
         for (JsonNode c : conditions) {
             if (type.equals(Json.text(c, "type"))) {
                 if (!status.equals(Json.text(c, "status"))) {
+                    // As upstream's UpdatePodCondition: the condition is replaced, so the previous reason and
+                    // message (e.g. the scheduler's Unschedulable verdict) go with the old status.
                     ((ObjectNode) c).put("status", status);
                     ((ObjectNode) c).put("lastTransitionTime", now);
+                    ((ObjectNode) c).remove("reason");
+                    ((ObjectNode) c).remove("message");
                 }
                 return;
             }

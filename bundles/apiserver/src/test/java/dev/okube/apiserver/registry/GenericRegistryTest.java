@@ -334,6 +334,21 @@ class GenericRegistryTest {
     }
 
     @Test
+    void aBindingKeepsThePodScheduledConditionItSets() {
+        ObjectNode pod = Json.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "Pod");
+        pod.putObject("metadata").put("name", "bound");
+        pod.putObject("spec").putArray("containers").addObject().put("name", "c").put("image", "busybox");
+        registry.create(PODS, "default", pod, WRITE);
+        ObjectNode bound = registry.guaranteedUpdate(PODS, "default", "bound", 0, p -> {
+            ((ObjectNode) p.get("spec")).put("nodeName", "n1");
+            Json.objectAt(p, "status").putArray("conditions").addObject().put("type", "PodScheduled").put("status", "True");
+            return p;
+        }, "binding", WRITE);
+        assertEquals("n1", Json.text(bound, "spec", "nodeName"));
+        assertEquals("True", Json.text(bound.get("status").get("conditions").get(0), "status"));
+    }
+
+    @Test
     void aNodeKeepsItsStatusOnCreateAsAKubeletRegistersIt() {
         ObjectNode node = Json.MAPPER.createObjectNode().put("apiVersion", "v1").put("kind", "Node");
         node.putObject("metadata").put("name", "n1");

@@ -221,6 +221,11 @@ public final class SchedulerCache {
         assumed.remove(uid);
     }
 
+    /** Whether the pod is on a node in the cache: assumed by this scheduler or seen bound. */
+    public synchronized boolean hasPod(String uid) {
+        return podStates.containsKey(uid);
+    }
+
     public synchronized boolean isAssumedPod(String uid) {
         return assumed.contains(uid);
     }
