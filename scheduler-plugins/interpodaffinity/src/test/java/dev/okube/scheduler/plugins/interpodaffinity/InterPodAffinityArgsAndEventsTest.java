@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.interpodaffinity;
 
+import dev.okube.api.scheduler.testing.SnapshotHandle;
+
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.in;
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.node;
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.pod;
@@ -47,14 +49,14 @@ class InterPodAffinityArgsAndEventsTest {
     @MethodSource("invalidArgs")
     void invalidArgsAreRefused(String args, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new InterPodAffinityFactory().create(JSON.readTree(args), new FakeHandle(List.of(), List.of())));
+                () -> new InterPodAffinityFactory().create(JSON.readTree(args), new SnapshotHandle(List.of(), List.of())));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 
     @Test
     void nameAndEvents() {
         InterPodAffinity pl = (InterPodAffinity) new InterPodAffinityFactory().create(JSON.readTree("{}"),
-                new FakeHandle(List.of(), List.of()));
+                new SnapshotHandle(List.of(), List.of()));
         assertEquals("InterPodAffinity", pl.name());
         assertEquals("InterPodAffinity", new InterPodAffinityFactory().name());
         List<EventWithHint> events = pl.eventsToRegister();

@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.interpodaffinity;
 
+import dev.okube.api.scheduler.testing.SnapshotHandle;
+
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.in;
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.namespace;
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.node;
@@ -143,7 +145,7 @@ class InterPodAffinityFilterTest {
     }
 
     static Map<String, Status> filterAll(Pod pod, List<Node> nodes, List<Pod> existing, HasMetadata... objs) {
-        FakeHandle h = new FakeHandle(nodes, existing, objs);
+        SnapshotHandle h = new SnapshotHandle(nodes, existing, objs);
         InterPodAffinity pl = new InterPodAffinity(InterPodAffinityArgs.DEFAULTS, h);
         CycleState state = new CycleState();
         PreFilterResult r = pl.preFilter(state, pod, h.nodeInfos());
@@ -209,14 +211,14 @@ class InterPodAffinityFilterTest {
 
     @Test
     void preFilterSkipsPodsWithoutAffinityWhenNoExistingAntiAffinityMatches() {
-        FakeHandle h = new FakeHandle(List.of(NODE1), List.of(securityscan("e", "default")));
+        SnapshotHandle h = new SnapshotHandle(List.of(NODE1), List.of(securityscan("e", "default")));
         InterPodAffinity pl = new InterPodAffinity(InterPodAffinityArgs.DEFAULTS, h);
         assertTrue(pl.preFilter(new CycleState(), pod("p").obj(), h.nodeInfos()).status().isSkip());
     }
 
     @Test
     void filterWithoutPreFilterIsAnError() {
-        FakeHandle h = new FakeHandle(List.of(NODE1), List.of());
+        SnapshotHandle h = new SnapshotHandle(List.of(NODE1), List.of());
         InterPodAffinity pl = new InterPodAffinity(InterPodAffinityArgs.DEFAULTS, h);
         assertEquals(Status.Code.ERROR, pl.filter(new CycleState(), pod("p").obj(), h.nodeInfo("node1")).code());
     }
@@ -225,7 +227,7 @@ class InterPodAffinityFilterTest {
     void addAndRemovePodUpdateTheCountsOfACopy() {
         List<Node> nodes = List.of(node("nodeA", "zone", "az1"), node("nodeB", "zone", "az2"));
         Pod victim = pod("e").node("nodeA").label("foo", "bar").obj();
-        FakeHandle h = new FakeHandle(nodes, List.of(victim));
+        SnapshotHandle h = new SnapshotHandle(nodes, List.of(victim));
         InterPodAffinity pl = new InterPodAffinity(InterPodAffinityArgs.DEFAULTS, h);
         Pod p = pod("p").label("app", "x").anti(term("zone", in("foo", "bar"))).obj();
         CycleState state = new CycleState();
@@ -249,7 +251,7 @@ class InterPodAffinityFilterTest {
     void affinityCountsFollowAddedAndRemovedPods() {
         List<Node> nodes = List.of(node("nodeA", "zone", "az1"), node("nodeB", "zone", "az2"));
         Pod peer = pod("e").node("nodeA").label("foo", "bar").obj();
-        FakeHandle h = new FakeHandle(nodes, List.of(peer));
+        SnapshotHandle h = new SnapshotHandle(nodes, List.of(peer));
         InterPodAffinity pl = new InterPodAffinity(InterPodAffinityArgs.DEFAULTS, h);
         Pod p = pod("p").affinity(term("zone", in("foo", "bar"))).obj();
         CycleState state = new CycleState();

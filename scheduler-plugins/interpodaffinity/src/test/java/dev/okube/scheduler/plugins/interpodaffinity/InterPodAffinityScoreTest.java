@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.interpodaffinity;
 
+import dev.okube.api.scheduler.testing.SnapshotHandle;
+
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.in;
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.node;
 import static dev.okube.scheduler.plugins.interpodaffinity.Objs.pod;
@@ -114,12 +116,12 @@ class InterPodAffinityScoreTest {
     @MethodSource("cases")
     void score(String name, InterPodAffinityArgs args, Pod pod, List<Node> nodes, List<Pod> existing,
             Map<String, Long> want) {
-        FakeHandle h = new FakeHandle(nodes, existing);
+        SnapshotHandle h = new SnapshotHandle(nodes, existing);
         InterPodAffinity pl = new InterPodAffinity(args, h);
         assertEquals(want, run(pl, h, pod));
     }
 
-    static Map<String, Long> run(InterPodAffinity pl, FakeHandle h, Pod pod) {
+    static Map<String, Long> run(InterPodAffinity pl, SnapshotHandle h, Pod pod) {
         List<NodeInfo> nodes = h.nodeInfos();
         CycleState state = new CycleState();
         Status s = pl.preScore(state, pod, nodes);
@@ -143,7 +145,7 @@ class InterPodAffinityScoreTest {
 
     @Test
     void preScoreSkipsWithoutFeasibleNodesOrAffinity() {
-        FakeHandle h = new FakeHandle(CHINA_INDIA_AZ, List.of(sec("p1", "node1", "S1")));
+        SnapshotHandle h = new SnapshotHandle(CHINA_INDIA_AZ, List.of(sec("p1", "node1", "S1")));
         InterPodAffinity pl = new InterPodAffinity(InterPodAffinityArgs.DEFAULTS, h);
         assertTrue(pl.preScore(new CycleState(), pod("p").obj(), List.of()).isSkip());
         assertTrue(pl.preScore(new CycleState(), pod("p").obj(), h.nodeInfos()).isSkip());

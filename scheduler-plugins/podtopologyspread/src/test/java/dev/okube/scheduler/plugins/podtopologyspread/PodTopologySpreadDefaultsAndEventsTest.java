@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.podtopologyspread;
 
+import dev.okube.api.scheduler.testing.SnapshotHandle;
+
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.exists;
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.node;
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.pod;
@@ -34,7 +36,7 @@ class PodTopologySpreadDefaultsAndEventsTest {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     static PodTopologySpread plugin(String args, HasMetadata... objs) {
-        FakeHandle h = new FakeHandle(List.of(), List.of(), objs);
+        SnapshotHandle h = new SnapshotHandle(List.of(), List.of(), objs);
         return new PodTopologySpread(PodTopologySpreadArgs.parse(args == null ? null : JSON.readTree(args)), h);
     }
 
@@ -85,7 +87,7 @@ class PodTopologySpreadDefaultsAndEventsTest {
     @MethodSource("invalidArgs")
     void invalidArgsAreRefused(String args, String message) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new PodTopologySpreadFactory().create(JSON.readTree(args), new FakeHandle(List.of(), List.of())));
+                () -> new PodTopologySpreadFactory().create(JSON.readTree(args), new SnapshotHandle(List.of(), List.of())));
         assertTrue(e.getMessage().contains(message), e.getMessage());
     }
 

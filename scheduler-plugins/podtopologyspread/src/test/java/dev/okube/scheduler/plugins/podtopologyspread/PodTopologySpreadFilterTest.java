@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.podtopologyspread;
 
+import dev.okube.api.scheduler.testing.SnapshotHandle;
+
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.exists;
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.node;
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.pod;
@@ -177,7 +179,7 @@ class PodTopologySpreadFilterTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("singleConstraint")
     void filter(String name, Pod pod, List<Node> nodes, List<Pod> existing, Map<String, Status> want) {
-        FakeHandle h = new FakeHandle(nodes, existing);
+        SnapshotHandle h = new SnapshotHandle(nodes, existing);
         PodTopologySpread pl = new PodTopologySpread(PodTopologySpreadArgs.parse(listArgs()), h);
         CycleState state = new CycleState();
         PreFilterResult r = pl.preFilter(state, pod, h.nodeInfos());
@@ -199,7 +201,7 @@ class PodTopologySpreadFilterTest {
         List<Node> nodes = List.of(node("node-a", "zone", "zone1"), node("node-b", "zone", "zone1"),
                 node("node-x", "zone", "zone2"), node("node-y", "zone", "zone2"), node("node-o", "zone", "zone3"),
                 node("node-p", "zone", "zone3"));
-        FakeHandle h = new FakeHandle(nodes, List.of(foo("p-a1", "node-a"), foo("p-a2", "node-a"), foo("p-b1", "node-b"),
+        SnapshotHandle h = new SnapshotHandle(nodes, List.of(foo("p-a1", "node-a"), foo("p-a2", "node-a"), foo("p-b1", "node-b"),
                 foo("p-y1", "node-y"), foo("p-y2", "node-y")));
         PodTopologySpread pl = new PodTopologySpread(PodTopologySpreadArgs.parse(listArgs()), h);
         CycleState state = new CycleState();
@@ -218,7 +220,7 @@ class PodTopologySpreadFilterTest {
 
     @Test
     void preFilterSkipsPodsWithoutHardConstraints() {
-        FakeHandle h = new FakeHandle(fourNodes(), List.of());
+        SnapshotHandle h = new SnapshotHandle(fourNodes(), List.of());
         PodTopologySpread pl = new PodTopologySpread(PodTopologySpreadArgs.parse(listArgs()), h);
         assertTrue(pl.preFilter(new CycleState(), pod("p").obj(), h.nodeInfos()).status().isSkip());
         assertTrue(pl.preFilter(new CycleState(), pod("p").spread(1, "zone", SA, exists("foo")).obj(), h.nodeInfos())
@@ -230,7 +232,7 @@ class PodTopologySpreadFilterTest {
 
     @Test
     void filterWithoutPreFilterIsAnError() {
-        FakeHandle h = new FakeHandle(fourNodes(), List.of());
+        SnapshotHandle h = new SnapshotHandle(fourNodes(), List.of());
         PodTopologySpread pl = new PodTopologySpread(PodTopologySpreadArgs.parse(listArgs()), h);
         assertEquals(Status.Code.ERROR, pl.filter(new CycleState(), pod("p").obj(), h.nodeInfo("node-a")).code());
     }
@@ -240,7 +242,7 @@ class PodTopologySpreadFilterTest {
         // nodes 2/1/0 on key "node": only node-x fits.
         List<Node> nodes = List.of(node("node-a", "zone", "zone1", "node", "node-a"),
                 node("node-b", "zone", "zone1", "node", "node-b"), node("node-x", "zone", "zone2", "node", "node-x"));
-        FakeHandle h = new FakeHandle(nodes, List.of(foo("p-a1", "node-a"), foo("p-a2", "node-a"), foo("p-b1", "node-b")));
+        SnapshotHandle h = new SnapshotHandle(nodes, List.of(foo("p-a1", "node-a"), foo("p-a2", "node-a"), foo("p-b1", "node-b")));
         PodTopologySpread pl = new PodTopologySpread(PodTopologySpreadArgs.parse(listArgs()), h);
         Pod p = pod("p").label("foo", "").spread(1, "node", DNS, exists("foo")).obj();
         CycleState state = new CycleState();

@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.podtopologyspread;
 
+import dev.okube.api.scheduler.testing.SnapshotHandle;
+
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.exists;
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.node;
 import static dev.okube.scheduler.plugins.podtopologyspread.Objs.pod;
@@ -136,13 +138,13 @@ class PodTopologySpreadScoreTest {
                 ? new HasMetadata[] {new ServiceBuilder().withNewMetadata().withName("s").withNamespace("default")
                         .endMetadata().withNewSpec().withSelector(Map.of("foo", "")).endSpec().build()}
                 : new HasMetadata[0];
-        FakeHandle h = new FakeHandle(all, existing, objs);
+        SnapshotHandle h = new SnapshotHandle(all, existing, objs);
         PodTopologySpread pl = new PodTopologySpread(
                 PodTopologySpreadArgs.parse(systemDefaults ? null : PodTopologySpreadFilterTest.listArgs()), h);
         assertEquals(want, run(pl, h, pod, feasible));
     }
 
-    static Map<String, Long> run(PodTopologySpread pl, FakeHandle h, Pod pod, List<Node> feasible) {
+    static Map<String, Long> run(PodTopologySpread pl, SnapshotHandle h, Pod pod, List<Node> feasible) {
         List<NodeInfo> nodes = new ArrayList<>();
         for (Node n : feasible) {
             nodes.add(h.nodeInfo(n.getMetadata().getName()));
@@ -167,7 +169,7 @@ class PodTopologySpreadScoreTest {
 
     @Test
     void preScoreSkipsPodsWithoutSoftConstraints() {
-        FakeHandle h = new FakeHandle(List.of(host("node-a")), List.of());
+        SnapshotHandle h = new SnapshotHandle(List.of(host("node-a")), List.of());
         PodTopologySpread pl = new PodTopologySpread(PodTopologySpreadArgs.parse(PodTopologySpreadFilterTest.listArgs()), h);
         assertTrue(pl.preScore(new CycleState(), pod("p").obj(), h.nodeInfos()).isSkip());
         assertTrue(pl.preScore(new CycleState(), pod("p").spread(1, HOST, "DoNotSchedule", exists("foo")).obj(),
@@ -184,7 +186,7 @@ class PodTopologySpreadScoreTest {
         List<Node> nodes = List.of(node("node-a", "topology.kubernetes.io/zone", "zone1", HOST, "node-a"),
                 node("node-b", "topology.kubernetes.io/zone", "zone1", HOST, "node-b"),
                 node("node-x", "topology.kubernetes.io/zone", "zone2", HOST, "node-x"));
-        FakeHandle h = new FakeHandle(nodes, pods("p-a1", "node-a", "p-a2", "node-a", "p-b1", "node-b", "p-x1", "node-x"),
+        SnapshotHandle h = new SnapshotHandle(nodes, pods("p-a1", "node-a", "p-a2", "node-a", "p-b1", "node-b", "p-x1", "node-x"),
                 new ServiceBuilder().withNewMetadata().withName("s").withNamespace("default").endMetadata().withNewSpec()
                         .withSelector(Map.of("foo", "")).endSpec().build());
         PodTopologySpread pl = new PodTopologySpread(PodTopologySpreadArgs.parse(null), h);

@@ -1,4 +1,4 @@
-package dev.okube.scheduler.plugins.podtopologyspread;
+package dev.okube.api.scheduler.testing;
 
 import dev.okube.api.scheduler.CycleState;
 import dev.okube.api.scheduler.FrameworkHandle;
@@ -22,12 +22,13 @@ import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.stream.IntStream;
 
-/** A snapshot of nodes with their pods and informer caches of other kinds; parallelizes for real. */
-final class FakeHandle implements FrameworkHandle {
+/**
+ * A FrameworkHandle for plugin unit tests (the scheduler-api test jar): a snapshot of nodes with their pods and informer caches of other kinds; parallelizes for real. */
+public final class SnapshotHandle implements FrameworkHandle {
     private final Map<String, NodeInfo> nodes = new LinkedHashMap<>();
     private final Map<Class<?>, List<HasMetadata>> objects = new HashMap<>();
 
-    FakeHandle(List<Node> nodeList, List<Pod> pods, HasMetadata... others) {
+    public SnapshotHandle(List<Node> nodeList, List<Pod> pods, HasMetadata... others) {
         for (Node n : nodeList) {
             nodes.put(n.getMetadata().getName(), new NodeInfo(n));
         }
@@ -42,11 +43,11 @@ final class FakeHandle implements FrameworkHandle {
         }
     }
 
-    List<NodeInfo> nodeInfos() {
+    public List<NodeInfo> nodeInfos() {
         return new ArrayList<>(nodes.values());
     }
 
-    NodeInfo nodeInfo(String name) {
+    public NodeInfo nodeInfo(String name) {
         return nodes.get(name);
     }
 
