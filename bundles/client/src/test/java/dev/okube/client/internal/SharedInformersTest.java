@@ -50,6 +50,9 @@ class SharedInformersTest {
     @AfterEach
     void tearDown() {
         shared.stop();
+        // Closing the client ends its open watch connections at once; otherwise the mock server's shutdown
+        // can wait for a watch the informer is still reconnecting and time out ("Unable to close MockWebServer").
+        client.close();
     }
 
     @Test
