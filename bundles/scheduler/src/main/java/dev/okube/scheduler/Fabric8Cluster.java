@@ -71,12 +71,9 @@ final class Fabric8Cluster implements Cluster, AutoCloseable {
 
     @Override
     public <T extends HasMetadata> Lister<T> lister(Class<T> type) {
+        // No wait here: plugins ask for listers while frameworks are built, which also happens while Karaf
+        // stops and the apiserver is gone; the scheduling loop waits for every listed kind instead.
         Informer<T> inf = informers.informer(type);
-        try {
-            inf.synced().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("Informer of {} not synced yet: {}", type.getSimpleName(), e.toString());
-        }
         boolean namespaced = Namespaced.class.isAssignableFrom(type);
         return new Lister<>() {
             @Override

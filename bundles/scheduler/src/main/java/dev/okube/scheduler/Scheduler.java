@@ -267,7 +267,12 @@ public final class Scheduler implements FrameworkContext, SchedulerStatus, AutoC
     private void run() {
         // As upstream's WaitForCacheSync: no cycle before nodes and pods are listed, or the first pods would
         // fail with "no nodes available" and a burst of FailedScheduling events.
-        for (Class<? extends HasMetadata> kind : List.of(Node.class, Pod.class)) {
+        List<Class<? extends HasMetadata>> kinds = new ArrayList<>(List.of(Node.class, Pod.class));
+        // The kinds plugins read (PVCs, Services, PDBs, ...) as upstream's WaitForCacheSync of all informers.
+        for (Class<?> listed : listers.keySet()) {
+            kinds.add(listed.asSubclass(HasMetadata.class));
+        }
+        for (Class<? extends HasMetadata> kind : kinds) {
             while (running && !cluster.awaitSynced(kind, Duration.ofSeconds(10))) {
                 LOG.info("Scheduler waiting for the {} informer to sync", kind.getSimpleName());
             }
