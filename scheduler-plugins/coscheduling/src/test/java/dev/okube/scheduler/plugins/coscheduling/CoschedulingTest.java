@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.coscheduling;
 
+import dev.okube.api.scheduler.testing.MapLister;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -37,8 +39,8 @@ import tools.jackson.databind.json.JsonMapper;
 class CoschedulingTest {
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
 
-    final FakeLister<PodGroup> groups = new FakeLister<>();
-    final FakeLister<Pod> pods = new FakeLister<>();
+    final MapLister<PodGroup> groups = new MapLister<>();
+    final MapLister<Pod> pods = new MapLister<>();
     final FakeHandle handle = new FakeHandle();
     final List<String> statusWrites = new ArrayList<>();
     final Map<String, PodGroup> stored = new java.util.HashMap<>();

@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.volumebinding;
 
+import dev.okube.api.scheduler.testing.MapLister;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeBuilder;
@@ -11,12 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /** An apiserver stand-in: compare-and-set on resourceVersion, and the informers (listers) see every write at once. */
 final class FakeWriter implements VolumeWriter {
-    final FakeLister<PersistentVolume> volumes;
-    final FakeLister<PersistentVolumeClaim> claims;
+    final MapLister<PersistentVolume> volumes;
+    final MapLister<PersistentVolumeClaim> claims;
     final AtomicLong revision = new AtomicLong(100);
     final List<String> writes = new ArrayList<>();
 
-    FakeWriter(FakeLister<PersistentVolume> volumes, FakeLister<PersistentVolumeClaim> claims) {
+    FakeWriter(MapLister<PersistentVolume> volumes, MapLister<PersistentVolumeClaim> claims) {
         this.volumes = volumes;
         this.claims = claims;
     }

@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.volumebinding;
 
+import dev.okube.api.scheduler.testing.MapLister;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -102,12 +104,12 @@ class VolumeBindingTest {
     static final Node NODE1 = node("node-1", "kubernetes.io/hostname", "node-1", "topology.kubernetes.io/zone", "zone-a");
     static final Node NODE2 = node("node-2", "kubernetes.io/hostname", "node-2", "topology.kubernetes.io/zone", "zone-b");
 
-    final FakeLister<PersistentVolumeClaim> claims = new FakeLister<>();
-    final FakeLister<PersistentVolume> volumes = new FakeLister<>();
+    final MapLister<PersistentVolumeClaim> claims = new MapLister<>();
+    final MapLister<PersistentVolume> volumes = new MapLister<>();
     final FakeWriter writer = new FakeWriter(volumes, claims);
 
     VolumeBinding plugin(Duration timeout) {
-        return new VolumeBinding(claims, volumes, FakeLister.of(CLASSES.toArray(StorageClass[]::new)), FakeLister.of(NODE1, NODE2),
+        return new VolumeBinding(claims, volumes, MapLister.of(CLASSES.toArray(StorageClass[]::new)), MapLister.of(NODE1, NODE2),
                 writer, timeout);
     }
 

@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.volumerestrictions;
 
+import dev.okube.api.scheduler.testing.MapLister;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -113,7 +115,7 @@ class VolumeRestrictionsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void diskConflicts(String name, Pod pod, NodeInfo nodeInfo, Status want) {
-        VolumeRestrictions plugin = new VolumeRestrictions(FakeLister.of());
+        VolumeRestrictions plugin = new VolumeRestrictions(MapLister.of());
         assertEquals(want, run(plugin, pod, nodeInfo, List.of(nodeInfo)));
     }
 
@@ -133,7 +135,7 @@ class VolumeRestrictionsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void accessModeConflicts(String name, Pod pod, List<Pod> existing, List<PersistentVolumeClaim> claims, Status want) {
-        VolumeRestrictions plugin = new VolumeRestrictions(FakeLister.of(claims.toArray(PersistentVolumeClaim[]::new)));
+        VolumeRestrictions plugin = new VolumeRestrictions(MapLister.of(claims.toArray(PersistentVolumeClaim[]::new)));
         NodeInfo node1 = node("node-1", existing.toArray(Pod[]::new));
         // The conflict is cluster-wide: the claim's user may be on another node than the one filtered.
         assertEquals(want, run(plugin, pod, node("node-2"), List.of(node1, node("node-2"))));
@@ -142,7 +144,7 @@ class VolumeRestrictionsTest {
     @Test
     void preemptionRemovingTheClaimsUserClearsTheConflict() {
         Pod withRwop = pod("pod-with-rwop", "node-1", claim("c"));
-        VolumeRestrictions plugin = new VolumeRestrictions(FakeLister.of(pvc("c", "ReadWriteOncePod")));
+        VolumeRestrictions plugin = new VolumeRestrictions(MapLister.of(pvc("c", "ReadWriteOncePod")));
         NodeInfo node1 = node("node-1", withRwop);
         CycleState state = new CycleState();
         Pod incoming = pod("incoming", null, claim("c"));
@@ -158,7 +160,7 @@ class VolumeRestrictionsTest {
 
     @Test
     void aPodWithoutRestrictedVolumesSkipsFilter() {
-        VolumeRestrictions plugin = new VolumeRestrictions(FakeLister.of(pvc("c", "ReadWriteOnce")));
+        VolumeRestrictions plugin = new VolumeRestrictions(MapLister.of(pvc("c", "ReadWriteOnce")));
         CycleState state = new CycleState();
         assertEquals(PreFilterResult.SKIP, plugin.preFilter(state, pod("p", null, claim("c")), List.of()));
         assertNull(state.read(VolumeRestrictions.STATE_KEY, VolumeRestrictions.State.class));
@@ -166,7 +168,7 @@ class VolumeRestrictionsTest {
 
     @Test
     void eventsAndHints() {
-        VolumeRestrictions plugin = new VolumeRestrictions(FakeLister.of());
+        VolumeRestrictions plugin = new VolumeRestrictions(MapLister.of());
         assertEquals(List.of(new ClusterEvent("Pod", ClusterEvent.DELETE),
                 new ClusterEvent("Node", ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_TAINT | ClusterEvent.UPDATE_NODE_LABEL),
                 new ClusterEvent("PersistentVolumeClaim", ClusterEvent.ADD)),

@@ -1,5 +1,7 @@
 package dev.okube.scheduler.plugins.volumezone;
 
+import dev.okube.api.scheduler.testing.MapLister;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.okube.api.scheduler.ClusterEvent;
@@ -63,14 +65,14 @@ class VolumeZoneTest {
         return new NodeInfo(new NodeBuilder().withNewMetadata().withName("host1").withLabels(map(labels)).endMetadata().build());
     }
 
-    static final FakeLister<PersistentVolume> SINGLE_PVS = FakeLister.of(
+    static final MapLister<PersistentVolume> SINGLE_PVS = MapLister.of(
             pv("Vol_1", BETA_ZONE, "us-west1-a"),
             pv("Vol_2", BETA_REGION, "us-west1", "uselessLabel", "none"),
             pv("Vol_3", BETA_REGION, "us-west1"),
             pv("Vol_Stable_1", ZONE, "us-west1-a"),
             pv("Vol_Stable_2", REGION, "us-west1", "uselessLabel", "none"),
             pv("Vol_Stable_3", ZONE, "us-west1-a", REGION, "us-west1-a"));
-    static final FakeLister<PersistentVolumeClaim> SINGLE_PVCS = FakeLister.of(
+    static final MapLister<PersistentVolumeClaim> SINGLE_PVCS = MapLister.of(
             pvc("PVC_1", "Vol_1", null), pvc("PVC_2", "Vol_2", null), pvc("PVC_3", "Vol_3", null),
             pvc("PVC_4", "Vol_not_exist", null), pvc("PVC_Stable_1", "Vol_Stable_1", null),
             pvc("PVC_Stable_2", "Vol_Stable_2", null), pvc("PVC_Stable_3", "Vol_Stable_3", null));
@@ -110,7 +112,7 @@ class VolumeZoneTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void singleZone(String name, Pod pod, NodeInfo node, Status wantPreFilter, Status wantFilter) {
-        check(new VolumeZone(SINGLE_PVS, SINGLE_PVCS, FakeLister.of()), pod, node, wantPreFilter, wantFilter);
+        check(new VolumeZone(SINGLE_PVS, SINGLE_PVCS, MapLister.of()), pod, node, wantPreFilter, wantFilter);
     }
 
     static Stream<Arguments> multiZone() {
@@ -125,16 +127,16 @@ class VolumeZoneTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void multiZone(String name, Pod pod, NodeInfo node, Status wantFilter) {
-        FakeLister<PersistentVolume> pvs = FakeLister.of(
+        MapLister<PersistentVolume> pvs = MapLister.of(
                 pv("Vol_1", BETA_ZONE, "us-west1-a"),
                 pv("Vol_2", BETA_ZONE, "us-west1-b", "uselessLabel", "none"),
                 pv("Vol_3", BETA_ZONE, "us-west1-c__us-west1-a"),
                 pv("Vol_Stable_1", ZONE, "us-west1-a"),
                 pv("Vol_Stable_2", ZONE, "us-west1-c__us-west1-a"));
-        FakeLister<PersistentVolumeClaim> pvcs = FakeLister.of(
+        MapLister<PersistentVolumeClaim> pvcs = MapLister.of(
                 pvc("PVC_1", "Vol_1", null), pvc("PVC_2", "Vol_2", null), pvc("PVC_3", "Vol_3", null),
                 pvc("PVC_Stable_1", "Vol_Stable_1", null), pvc("PVC_Stable_2", "Vol_Stable_2", null));
-        check(new VolumeZone(pvs, pvcs, FakeLister.of()), pod, node, Status.SUCCESS, wantFilter);
+        check(new VolumeZone(pvs, pvcs, MapLister.of()), pod, node, Status.SUCCESS, wantFilter);
     }
 
     static Stream<Arguments> withBinding() {
@@ -159,11 +161,11 @@ class VolumeZoneTest {
                 .withVolumeBindingMode("Immediate").build();
         StorageClass wait = new StorageClassBuilder().withNewMetadata().withName("Class_Wait").endMetadata()
                 .withVolumeBindingMode("WaitForFirstConsumer").build();
-        VolumeZone plugin = new VolumeZone(FakeLister.of(pv("Vol_1", BETA_ZONE, "us-west1-a")),
-                FakeLister.of(pvc("PVC_1", "Vol_1", null), pvc("PVC_NoSC", null, "Class_0"), pvc("PVC_EmptySC", null, null),
+        VolumeZone plugin = new VolumeZone(MapLister.of(pv("Vol_1", BETA_ZONE, "us-west1-a")),
+                MapLister.of(pvc("PVC_1", "Vol_1", null), pvc("PVC_NoSC", null, "Class_0"), pvc("PVC_EmptySC", null, null),
                         pvc("PVC_WaitSC", null, "Class_Wait"), pvc("PVC_ImmediateSC", null, "Class_Immediate"),
                         pvc("PVC_ExplicitImmediateSC", null, "Class_Explicit")),
-                FakeLister.of(immediate, explicit, wait));
+                MapLister.of(immediate, explicit, wait));
         check(plugin, podWithVolume(claim), node(BETA_ZONE, "us-west1-a", "uselessLabel", "none"), wantPreFilter, wantFilter);
     }
 
@@ -175,7 +177,7 @@ class VolumeZoneTest {
 
     @Test
     void eventsAndHints() {
-        VolumeZone plugin = new VolumeZone(FakeLister.of(), FakeLister.of(), FakeLister.of());
+        VolumeZone plugin = new VolumeZone(MapLister.of(), MapLister.of(), MapLister.of());
         assertEquals(List.of(new ClusterEvent("StorageClass", ClusterEvent.ADD),
                 new ClusterEvent("Node", ClusterEvent.ADD | ClusterEvent.UPDATE_NODE_LABEL | ClusterEvent.UPDATE_NODE_TAINT),
                 new ClusterEvent("PersistentVolumeClaim", ClusterEvent.ADD | ClusterEvent.UPDATE),

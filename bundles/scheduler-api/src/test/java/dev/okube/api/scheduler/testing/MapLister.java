@@ -1,4 +1,4 @@
-package dev.okube.scheduler.plugins.coscheduling;
+package dev.okube.api.scheduler.testing;
 
 import dev.okube.api.scheduler.Lister;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -7,20 +7,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** An informer cache stand-in: objects by namespace/name. */
-final class FakeLister<T extends HasMetadata> implements Lister<T> {
-    final Map<String, T> objects = new ConcurrentHashMap<>();
+/** An informer cache stand-in for plugin unit tests (the scheduler-api test jar): objects by namespace/name. */
+public final class MapLister<T extends HasMetadata> implements Lister<T> {
+    public final Map<String, T> objects = new ConcurrentHashMap<>();
 
     @SafeVarargs
-    static <T extends HasMetadata> FakeLister<T> of(T... items) {
-        FakeLister<T> l = new FakeLister<>();
+    public static <T extends HasMetadata> MapLister<T> of(T... items) {
+        MapLister<T> l = new MapLister<>();
         for (T t : items) {
             l.put(t);
         }
         return l;
     }
 
-    void put(T t) {
+    public void put(T t) {
         objects.put(key(t.getMetadata().getNamespace(), t.getMetadata().getName()), t);
     }
 
