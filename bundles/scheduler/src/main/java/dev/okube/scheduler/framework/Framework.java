@@ -440,30 +440,17 @@ public final class Framework implements FrameworkHandle {
 
     @Override
     public Status runPreFilterExtensionAddPod(CycleState state, Pod podToSchedule, PodInfo podToAdd, NodeInfo nodeInfo) {
-        for (PreFilterPlugin p : preFilter) {
-            if (state.skipFilterPlugins().contains(p.name())) {
-                continue;
-            }
-            PreFilterPlugin.PreFilterExtensions ext = p.preFilterExtensions();
-            if (ext == null) {
-                continue;
-            }
-            Status s;
-            try {
-                s = ext.addPod(state, podToSchedule, podToAdd, nodeInfo);
-            } catch (RuntimeException e) {
-                s = Status.error(e);
-            }
-            if (s != null && !s.isSuccess()) {
-                return Status.of(Status.Code.ERROR, "running AddPod on PreFilter plugin \"" + p.name() + "\": " + s.message())
-                        .withPlugin(p.name());
-            }
-        }
-        return Status.SUCCESS;
+        return runPreFilterExtensions(state, "AddPod", ext -> ext.addPod(state, podToSchedule, podToAdd, nodeInfo));
     }
 
     @Override
     public Status runPreFilterExtensionRemovePod(CycleState state, Pod podToSchedule, PodInfo podToRemove, NodeInfo nodeInfo) {
+        return runPreFilterExtensions(state, "RemovePod", ext -> ext.removePod(state, podToSchedule, podToRemove, nodeInfo));
+    }
+
+    /** Runs one PreFilter extension call on every PreFilter plugin not skipped this cycle; the first failure is an Error. */
+    private Status runPreFilterExtensions(CycleState state, String call,
+            java.util.function.Function<PreFilterPlugin.PreFilterExtensions, Status> run) {
         for (PreFilterPlugin p : preFilter) {
             if (state.skipFilterPlugins().contains(p.name())) {
                 continue;
@@ -474,12 +461,12 @@ public final class Framework implements FrameworkHandle {
             }
             Status s;
             try {
-                s = ext.removePod(state, podToSchedule, podToRemove, nodeInfo);
+                s = run.apply(ext);
             } catch (RuntimeException e) {
                 s = Status.error(e);
             }
             if (s != null && !s.isSuccess()) {
-                return Status.of(Status.Code.ERROR, "running RemovePod on PreFilter plugin \"" + p.name() + "\": " + s.message())
+                return Status.of(Status.Code.ERROR, "running " + call + " on PreFilter plugin \"" + p.name() + "\": " + s.message())
                         .withPlugin(p.name());
             }
         }
